@@ -1,0 +1,359 @@
+// The kernel core's exports. Each entry point takes the kernel lock (or returns ST_LOCK_BUSY
+// having changed nothing), checks that the calling thread and its process are alive, and calls
+// the one file that implements it. Only numbers cross this boundary: addresses, lengths,
+// handle values, Tids and status codes.
+
+import * as L from './layout';
+import {
+  ST_OK, ST_LOCK_BUSY, ST_DEAD, ST_BAD_ARG, ST_NO_MEMORY, ST_QUOTA, ST_BAD_HANDLE, ST_WRONG_TYPE,
+  ST_NO_RIGHTS, ST_EXISTS,
+} from './status';
+import { lockAcquire, lockRelease, lockOwner } from './lock';
+import { threadIndex, threadAlloc, isDone } from './threads';
+import { heapAlloc, heapFree, heapOwns, heapCapacity } from './heap';
+import { handleAlloc, handleSlot, handleObj, handleRights, INVALID_HANDLE } from './handles';
+import { listenerCreate, channelCreate, slotsInit } from './channels';
+import { sysCall, sysRecv, sysReply, sysCancel, finishState, peerRealm } from './rendezvous';
+import { syncCreate } from './sync';
+import { interruptSet, interruptClear } from './interrupt';
+import { handleClose, procTerminate, threadFree } from './lifecycle';
+import { policyReset, policyAdd } from './policy';
+import {
+  nameFind, nameAdd, endpointAdd, endpointFind, NAME_CLIENT, NAME_SERVER,
+} from './registry';
+
+const ADMIN: i32 = 0x40000000;
+
+// ---- entry helpers ------------------------------------------------------------------------
+
+/** Takes the lock for thread `tid`; returns its index, or -status (lock released). */
+function enter(tid: u32): i32 {
+  if (!lockAcquire(<i32>tid)) return -ST_LOCK_BUSY;
+  const t = threadIndex(tid);
+  if (t < 0) { lockRelease(); return -ST_DEAD; }
+  const p = load<u32>(L.thread(<u32>t) + L.T_PROC);
+  if (load<i32>(L.proc(p) + L.P_STATE) != L.PS_ALIVE) { lockRelease(); return -ST_DEAD; }
+  return t;
+}
+
+/** Like enter, and the thread must have no syscall in flight. */
+function enterIdle(tid: u32): i32 {
+  const t = enter(tid);
+  if (t < 0) return t;
+  if (load<i32>(L.thread(<u32>t) + L.T_STATE) != L.TS_IDLE) { lockRelease(); return -ST_BAD_ARG; }
+  return t;
+}
+
+// @ts-ignore: decorator
+@inline function procOf(t: i32): u32 { return load<u32>(L.thread(<u32>t) + L.T_PROC); }
+
+function leave(st: i32): i32 { lockRelease(); return st; }
+
+// ---- administration (the realm that owns the Kernel) --------------------------------------
+
+export function k_init(key: u32): i32 {
+  if (L.TABLES_END > L.HEAP_BASE) return ST_NO_MEMORY;
+  if ((<u64>memory.size() << 16) < <u64>L.HEAP_BASE) return ST_NO_MEMORY;
+  memory.fill(L.KBASE, 0, L.HEAP_BASE - L.KBASE);
+  store<u32>(L.hdr(L.H_MAGIC), L.MAGIC);
+  store<u32>(L.hdr(L.H_KEY), key);
+  store<u32>(L.hdr(L.H_HEAP_TOP), L.HEAP_BASE);
+  policyReset(1);
+  slotsInit();
+  return ST_OK;
+}
+
+/** Layout facts the host needs to read thread records and message headers directly. */
+export function k_layout(i: u32): u32 {
+  switch (i) {
+    case 0: return L.THREADS;
+    case 1: return L.THREAD_SIZE;
+    case 2: return L.T_CELL;
+    case 3: return L.T_RX_CLEN;
+    case 4: return L.T_RX_ALEN;
+    case 5: return L.T_RX_TASK;
+    case 6: return L.T_RX_TID;
+    case 7: return L.T_RX_HANDLE;
+    case 8: return L.LOCK_ADDR;
+    case 9: return L.HEAP_BASE;
+    case 10: return L.NK_MESSAGE_SIZE;
+    case 11: return L.NK_OFF_SIZE;
+    case 12: return L.NK_OFF_TYPE;
+    case 13: return L.NK_OFF_IID;
+    case 14: return L.NK_OFF_MID;
+    case 15: return L.NK_OFF_NCAPS;
+    case 16: return L.NK_OFF_SELF;
+    case 17: return L.MAX_MESSAGE;
+    case 18: return L.NAME_MAX;
+    case 19: return L.TABLES_END;
+    case 20: return L.MAX_PROCS;
+    case 21: return L.MAX_THREADS;
+    case 22: return L.HANDLES_PER_PROC;
+    default: return 0xFFFFFFFF;
+  }
+}
+
+export function k_proc_create(realm: u32, cls: u32): i32 {
+  if (!lockAcquire(ADMIN)) return -ST_LOCK_BUSY;
+  for (let p: u32 = 0; p < L.MAX_PROCS; p++) {
+    const a = L.proc(p);
+    if (load<i32>(a + L.P_STATE) != L.PS_FREE) continue;
+    memory.fill(a, 0, L.PROC_SIZE);
+    const task = load<u32>(L.hdr(L.H_TASK_SEQ)) + 1;
+    store<u32>(L.hdr(L.H_TASK_SEQ), task);
+    store<i32>(a + L.P_STATE, L.PS_ALIVE);
+    store<u32>(a + L.P_REALM, realm);
+    store<u32>(a + L.P_CLASS, cls);
+    store<u32>(a + L.P_TASK, task);
+    return leave(<i32>p);
+  }
+  return -leave(ST_QUOTA);
+}
+
+export function k_proc_task(p: u32): u32 {
+  return p < L.MAX_PROCS ? load<u32>(L.proc(p) + L.P_TASK) : 0;
+}
+
+export function k_proc_terminate(p: u32): i32 {
+  if (p >= L.MAX_PROCS) return ST_BAD_ARG;
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  if (load<i32>(L.proc(p) + L.P_STATE) != L.PS_ALIVE) return leave(ST_DEAD);
+  procTerminate(p);
+  return leave(ST_OK);
+}
+
+/** A new thread for process `p` running in `realm`; returns its Tid, or 0. */
+export function k_thread_alloc(p: u32, realm: u32): u32 {
+  if (p >= L.MAX_PROCS) return 0;
+  if (!lockAcquire(ADMIN)) return 0xFFFFFFFF;
+  if (load<i32>(L.proc(p) + L.P_STATE) != L.PS_ALIVE) { lockRelease(); return 0; }
+  const t = threadAlloc(p, realm);
+  lockRelease();
+  return t < 0 ? 0 : ((load<u32>(L.thread(<u32>t) + L.T_GEN) & 0x7FFFFF) << 9) | (<u32>t + 1);
+}
+
+export function k_thread_free(tid: u32): i32 {
+  const t = enterIdle(tid);
+  if (t < 0) return -t;
+  threadFree(<u32>t);
+  return leave(ST_OK);
+}
+
+/**
+ * Static channel: client process `cp` to server process `sp` named by the UTF-8 bytes at
+ * [name, name + len). Channels with one name to one server share the server's listener.
+ */
+export function k_connect(cp: u32, sp: u32, name: u32, len: u32): i32 {
+  if (cp >= L.MAX_PROCS || sp >= L.MAX_PROCS || len == 0 || len > L.NAME_MAX) return ST_BAD_ARG;
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  if (load<i32>(L.proc(cp) + L.P_STATE) != L.PS_ALIVE ||
+      load<i32>(L.proc(sp) + L.P_STATE) != L.PS_ALIVE) return leave(ST_DEAD);
+  if (nameFind(cp, NAME_CLIENT, name, len) != 0) return leave(ST_EXISTS);
+  let lh = nameFind(sp, NAME_SERVER, name, len);
+  let l: i32;
+  let newListener = false;
+  if (lh != 0) {
+    l = <i32>handleObj(sp, <u32>handleSlot(sp, lh));
+  } else {
+    l = listenerCreate(sp);
+    if (l < 0) return leave(ST_QUOTA);
+    lh = handleAlloc(sp, <u32>l, L.R_RECV);
+    if (lh == 0) { store<i32>(L.obj(<u32>l) + L.O_KIND, L.K_FREE); return leave(ST_QUOTA); }
+    newListener = true;
+  }
+  const c = channelCreate(cp, sp, <u32>l);
+  if (c < 0) return leave(ST_QUOTA);
+  const ch = handleAlloc(cp, <u32>c, L.R_CALL);
+  if (ch == 0) return leave(ST_QUOTA);
+  nameAdd(cp, NAME_CLIENT, ch, name, len);
+  if (newListener) nameAdd(sp, NAME_SERVER, lh, name, len);
+  return leave(ST_OK);
+}
+
+export function k_endpoint(p: u32, riid: u32, name: u32, len: u32): i32 {
+  if (p >= L.MAX_PROCS || len == 0 || len > L.NAME_MAX || riid >= 0xFFFF) return ST_BAD_ARG;
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  return leave(endpointAdd(p, riid, name, len));
+}
+
+export function k_policy_reset(defaultGrant: u32): i32 {
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  policyReset(defaultGrant);
+  return leave(ST_OK);
+}
+
+export function k_policy_add(events: u32, src: u32, dst: u32, iid: u32, mid: u32, grant: u32): i32 {
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  return leave(policyAdd(events, src, dst, iid, mid, grant));
+}
+
+// ---- service locator (sl_api.h) ---------------------------------------------------------
+
+/** Returns the handle, INVALID_HANDLE when the name is unknown, or 0 with the lock busy. */
+export function k_sl_lookup(tid: u32, server: u32, name: u32, len: u32): u32 {
+  const t = enter(tid);
+  if (t == -ST_LOCK_BUSY) return 0;
+  if (t < 0) return INVALID_HANDLE;
+  const h = nameFind(procOf(t), server != 0 ? NAME_SERVER : NAME_CLIENT, name, len);
+  lockRelease();
+  return h == 0 ? INVALID_HANDLE : h;
+}
+
+/** RIID of endpoint `name` of the server behind client handle `h`; 0xFFFF when unknown. */
+export function k_sl_riid(tid: u32, h: u32, name: u32, len: u32): u32 {
+  const t = enter(tid);
+  if (t == -ST_LOCK_BUSY) return 0xFFFFFFFF;
+  if (t < 0) return 0xFFFF;
+  const p = procOf(t);
+  const s = handleSlot(p, h);
+  let riid: u32 = 0xFFFF;
+  if (s >= 0) {
+    const o = handleObj(p, <u32>s);
+    if (load<i32>(L.obj(o) + L.O_KIND) == L.K_CHANNEL) {
+      riid = endpointFind(load<u32>(L.obj(o) + L.O_SERVER) - 1, name, len);
+    }
+  }
+  lockRelease();
+  return riid;
+}
+
+// ---- syscalls.h ---------------------------------------------------------------------------
+
+export function k_call(
+  tid: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u32,
+  ic: u32, iccap: u32, ia: u32, iacap: u32, sync: u32, flags: u32,
+): i32 {
+  const t = enterIdle(tid);
+  if (t < 0) return -t;
+  return leave(sysCall(<u32>t, h, oc, oclen, oa, oalen, ic, iccap, ia, iacap, sync, flags));
+}
+
+export function k_recv(
+  tid: u32, h: u32, ic: u32, iccap: u32, ia: u32, iacap: u32, sync: u32, flags: u32,
+): i32 {
+  const t = enterIdle(tid);
+  if (t < 0) return -t;
+  return leave(sysRecv(<u32>t, h, ic, iccap, ia, iacap, sync, flags));
+}
+
+export function k_reply(tid: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u32, to: u32): i32 {
+  const t = enterIdle(tid);
+  if (t < 0) return -t;
+  return leave(sysReply(<u32>t, h, oc, oclen, oa, oalen, to));
+}
+
+/** After the wait cell flipped: the status of the completed syscall (the thread is idle again). */
+export function k_finish(tid: u32): i32 {
+  const t = enter(tid);
+  if (t < 0) return -t;
+  const st = finishState(<u32>t);
+  return leave(st < 0 ? ST_BAD_ARG : st);
+}
+
+/** Stops waiting (timeout, host abort) with status `reason`; returns the final status. */
+export function k_cancel(tid: u32, reason: i32): i32 {
+  const t = enter(tid);
+  if (t < 0) return -t;
+  sysCancel(<u32>t, reason);
+  const st = finishState(<u32>t);
+  return leave(st < 0 ? ST_BAD_ARG : st);
+}
+
+/** True (1) when thread `tid`'s syscall has completed (the host may also read the cell). */
+export function k_done(tid: u32): i32 {
+  const t = threadIndex(tid);
+  return t >= 0 && isDone(<u32>t) ? 1 : 0;
+}
+
+/** The realm of the server behind client handle `h` (for the host's deadlock guard). */
+export function k_peer_realm(tid: u32, h: u32): i32 {
+  const t = enter(tid);
+  if (t < 0) return t;
+  return leave(peerRealm(procOf(t), h));
+}
+
+// ---- handle_api.h / ipc_api.h -----------------------------------------------------------
+
+export function k_close(tid: u32, h: u32): i32 {
+  const t = enterIdle(tid);
+  if (t < 0) return -t;
+  return leave(handleClose(procOf(t), h));
+}
+
+/** Creates an IPC sync object; returns its handle value, INVALID_HANDLE on quota, 0 if busy. */
+export function k_sync_create(tid: u32, autoclear: u32): u32 {
+  const t = enterIdle(tid);
+  if (t == -ST_LOCK_BUSY) return 0;
+  if (t < 0) return INVALID_HANDLE;
+  const p = procOf(t);
+  const o = syncCreate(p, autoclear != 0);
+  if (o < 0) { lockRelease(); return INVALID_HANDLE; }
+  const h = handleAlloc(p, <u32>o, L.R_SYNC);
+  if (h == 0) { store<i32>(L.obj(<u32>o) + L.O_KIND, L.K_FREE); lockRelease(); return INVALID_HANDLE; }
+  lockRelease();
+  return h;
+}
+
+export function k_sync_set(tid: u32, h: u32, on: u32): i32 {
+  const t = enterIdle(tid);
+  if (t < 0) return -t;
+  const p = procOf(t);
+  const s = handleSlot(p, h);
+  if (s < 0) return leave(ST_BAD_HANDLE);
+  const o = handleObj(p, <u32>s);
+  if (load<i32>(L.obj(o) + L.O_KIND) != L.K_SYNC) return leave(ST_WRONG_TYPE);
+  if ((handleRights(p, <u32>s) & L.R_SYNC) == 0) return leave(ST_NO_RIGHTS);
+  if (on != 0) interruptSet(o);
+  else interruptClear(o);
+  return leave(ST_OK);
+}
+
+// ---- memory -------------------------------------------------------------------------------
+
+/** Allocates `bytes` in kernel memory for the thread's process: the address, 0, or 1 if busy. */
+export function k_alloc(tid: u32, bytes: u32): u32 {
+  const t = enter(tid);
+  if (t == -ST_LOCK_BUSY) return 1;
+  if (t < 0) return 0;
+  const a = heapAlloc(procOf(t), bytes == 0 ? 1 : bytes);
+  lockRelease();
+  return a;
+}
+
+export function k_free(tid: u32, addr: u32): i32 {
+  const t = enter(tid);
+  if (t < 0) return -t;
+  const p = procOf(t);
+  if (!heapOwns(p, addr)) return leave(ST_BAD_ARG);
+  heapFree(addr);
+  return leave(ST_OK);
+}
+
+/** The thread's staging buffer, grown to at least `bytes`: its address, 0, or 1 if busy. */
+export function k_stage(tid: u32, bytes: u32): u32 {
+  const t = enter(tid);
+  if (t == -ST_LOCK_BUSY) return 1;
+  if (t < 0) return 0;
+  const a = L.thread(<u32>t);
+  let s = load<u32>(a + L.T_STAGE);
+  if (s == 0 || load<u32>(a + L.T_STAGE_CAP) < bytes) {
+    if (s != 0) heapFree(s);
+    s = heapAlloc(procOf(t), bytes);
+    store<u32>(a + L.T_STAGE, s);
+    store<u32>(a + L.T_STAGE_CAP, s == 0 ? 0 : heapCapacity(s));
+  }
+  lockRelease();
+  return s;
+}
+
+// ---- robustness ---------------------------------------------------------------------------
+
+/** A trap escaped the core while `who` held the lock: release it so others go on. */
+export function k_unlock_after_trap(who: i32): void {
+  if (lockOwner() == who) lockRelease();
+}
+
+export function k_lock_owner(): i32 {
+  return lockOwner();
+}
+

@@ -1,0 +1,24 @@
+// The kernel object table: channels (the client end), listeners (the server end, serving one or
+// more channels, with the rendezvous queues) and IPC sync objects. An object lives while at
+// least one handle names it (O_REFS); lifecycle.ts destroys it when the last one closes.
+
+import { MAX_OBJECTS, obj, O_KIND, OBJ_SIZE, K_FREE } from './layout';
+
+export function objAlloc(kind: i32): i32 {
+  for (let i: u32 = 0; i < MAX_OBJECTS; i++) {
+    const a = obj(i);
+    if (load<i32>(a + O_KIND) != K_FREE) continue;
+    memory.fill(a, 0, OBJ_SIZE);
+    store<i32>(a + O_KIND, kind);
+    return <i32>i;
+  }
+  return -1;
+}
+
+export function objFree(i: u32): void {
+  memory.fill(obj(i), 0, OBJ_SIZE);
+}
+
+export function objKind(i: u32): i32 {
+  return load<i32>(obj(i) + O_KIND);
+}

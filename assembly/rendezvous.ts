@@ -1,0 +1,273 @@
+// Call / Recv / Reply: the rendezvous state machine.
+//
+// Every entry runs under the kernel lock and follows seL4's split: first decode and check
+// (handle value, object kind, rights, sync handle, message structure, channel state, policy,
+// deadlock guard), returning a status with nothing changed; then do the work.
+//
+// The steps of an exchange, named so the races below can refer to them:
+//   (C1) Call is checked; (C2) if a server thread waits in Recv, the request is copied into its
+//        buffers and it is woken, else the caller joins the listener's call queue (QUEUED).
+//   (R1) Recv is checked; (R2) if a call is queued, it is dequeued and its request copied,
+//        else the server thread joins the recv queue (WAIT_RECV).
+//   (D)  Delivery (C2 or R2) opens a reply slot: the caller is now WAIT_REPLY.
+//   (P1) Reply is checked and finds the slot; (P2) the response is copied into the caller's
+//        buffers, the slot is closed and the caller completes with ST_OK.
+//   (X)  Cancel (timeout, interrupt, death) takes a waiting thread out: QUEUED or WAIT_RECV
+//        leave their queue; WAIT_REPLY abandons its slot.
+// Races: whichever of (P2) and (X) takes the lock first wins. If (P2) wins, the call succeeds
+// even though its timer fired (k_cancel then returns the completed status). If (X) wins, the
+// slot is abandoned and the late Reply returns ST_CALLER_GONE, never reaching a later call.
+// An interrupt (sync object) only cancels QUEUED or WAIT_RECV threads: after (D) a call waits
+// for its reply or its timeout, as the IPC interrupt page prescribes.
+
+import {
+  thread, obj, proc, T_STATE, T_PROC, T_CELL, T_OBJ, T_SYNC, T_OUT_C, T_OUT_CLEN, T_OUT_A,
+  T_OUT_ALEN, T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_RX_CLEN, T_RX_ALEN, T_RX_TASK, T_RX_TID,
+  T_RX_HANDLE, T_SLOT, T_REALM, TS_IDLE, TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_DONE,
+  K_CHANNEL, K_LISTENER, K_SYNC, O_KIND, O_OWNER, O_SERVER, O_CLIENT, O_CALL_HEAD, O_CALL_TAIL,
+  O_RECV_HEAD, O_RECV_TAIL, P_CLASS, P_TASK, P_REALM, R_CALL, R_RECV, EV_REQUEST, EV_RESPONSE,
+  EV_ERROR, NK_OFF_IID, NK_OFF_MID, NK_OFF_TYPE, NK_TYPE_ERR, SL_ABANDONED, T_RC,
+} from './layout';
+import {
+  ST_OK, ST_WOULD_BLOCK, ST_INVALID_MSG, ST_BAD_HANDLE, ST_WRONG_TYPE, ST_NO_RIGHTS,
+  ST_NOT_CONNECTED, ST_DENIED, ST_INTERRUPTED, ST_DEADLOCK, ST_NO_CALL, ST_CALLER_GONE, ST_QUOTA, ST_BAD_ARG,
+} from './status';
+import { handleSlot, handleObj, handleRights, INVALID_HANDLE } from './handles';
+import { checkOutgoing, checkIncoming, sentSize } from './message';
+import { policyAllows } from './policy';
+import { complete, qPush, qPop, qRemove, threadIndex, tidOf } from './threads';
+import {
+  channelListener, listenerClientsOnlyIn, slotAvailable, slotOpen, slotFind, slotClose,
+  slotAbandon, slotState, slotTid,
+} from './channels';
+import { syncTake } from './sync';
+
+/** Flag of k_call / k_recv: the caller will block its thread (enables the deadlock guard). */
+export const F_BLOCKING: u32 = 1;
+
+function classOf(p: u32): u32 {
+  return load<u32>(proc(p) + P_CLASS);
+}
+
+/** Resolves a sync handle: 0 for none (INVALID_HANDLE), object index + 1, or -status. */
+function syncArg(p: u32, h: u32): i32 {
+  if (h == INVALID_HANDLE) return 0;
+  const s = handleSlot(p, h);
+  if (s < 0) return -ST_BAD_HANDLE;
+  const o = handleObj(p, <u32>s);
+  if (load<i32>(obj(o) + O_KIND) != K_SYNC) return -ST_WRONG_TYPE;
+  return <i32>o + 1;
+}
+
+function setIn(a: u32, c: u32, ccap: u32, ar: u32, acap: u32): void {
+  store<u32>(a + T_IN_C, c);
+  store<u32>(a + T_IN_CCAP, ccap);
+  store<u32>(a + T_IN_A, ar);
+  store<u32>(a + T_IN_ACAP, acap);
+}
+
+/**
+ * (D) Copies caller `t`'s request into receiver `r`'s buffers and opens the reply slot.
+ * Returns ST_OK, or ST_INVALID_MSG when the request does not fit the receiver's buffers (the
+ * caller is then not delivered; the callers of deliver report it to both sides).
+ */
+function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
+  const ta = thread(t), ra = thread(r);
+  const c = load<u32>(ta + T_OUT_C);
+  const clen = sentSize(c);
+  const alen = load<u32>(ta + T_OUT_ALEN);
+  const p = load<u32>(ta + T_PROC);
+  store<u32>(ra + T_RX_TASK, load<u32>(proc(p) + P_TASK));
+  store<u32>(ra + T_RX_TID, tidOf(t));
+  store<u32>(ra + T_RX_HANDLE, rHandle);
+  if (clen > load<u32>(ra + T_IN_CCAP) || alen > load<u32>(ra + T_IN_ACAP)) return ST_INVALID_MSG;
+  memory.copy(load<u32>(ra + T_IN_C), c, clen);
+  if (alen != 0) memory.copy(load<u32>(ra + T_IN_A), load<u32>(ta + T_OUT_A), alen);
+  store<u32>(ra + T_RX_CLEN, clen);
+  store<u32>(ra + T_RX_ALEN, alen);
+  slotOpen(l, t);
+  store<i32>(ta + T_STATE, TS_WAIT_REPLY);
+  store<u32>(ta + T_SYNC, 0);
+  return ST_OK;
+}
+
+export function sysCall(
+  t: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u32,
+  ic: u32, iccap: u32, ia: u32, iacap: u32, syncH: u32, flags: u32,
+): i32 {
+  const ta = thread(t);
+  const p = load<u32>(ta + T_PROC);
+  // (C1) decode and check, in order; nothing changes before (C2)
+  const hs = handleSlot(p, h);
+  if (hs < 0) return ST_BAD_HANDLE;
+  const c = handleObj(p, <u32>hs);
+  if (load<i32>(obj(c) + O_KIND) != K_CHANNEL) return ST_WRONG_TYPE;
+  if ((handleRights(p, <u32>hs) & R_CALL) == 0) return ST_NO_RIGHTS;
+  const so = syncArg(p, syncH);
+  if (so < 0) return -so;
+  let st = checkOutgoing(oc, oclen, oa, oalen);
+  if (st != ST_OK) return st;
+  st = checkIncoming(ic, iccap, ia, iacap);
+  if (st != ST_OK) return st;
+  const l = channelListener(c);
+  if (l < 0) return ST_NOT_CONNECTED;
+  const server = load<u32>(obj(c) + O_SERVER) - 1;
+  const iid = <u32>load<u16>(oc + NK_OFF_IID), mid = <u32>load<u16>(oc + NK_OFF_MID);
+  if (!policyAllows(EV_REQUEST, classOf(p), classOf(server), iid, mid)) return ST_DENIED;
+  if ((flags & F_BLOCKING) != 0 &&
+      load<u32>(proc(server) + P_REALM) == load<u32>(ta + T_REALM)) return ST_DEADLOCK;
+  if (so != 0 && syncTake(<u32>so - 1)) return ST_INTERRUPTED;
+  const la = obj(<u32>l);
+  const r = load<u32>(la + O_RECV_HEAD);
+  if (r != 0 && !slotAvailable()) return ST_QUOTA;
+  // (C2) commit
+  store<u32>(ta + T_OUT_C, oc);
+  store<u32>(ta + T_OUT_CLEN, oclen);
+  store<u32>(ta + T_OUT_A, oa);
+  store<u32>(ta + T_OUT_ALEN, oalen);
+  setIn(ta, ic, iccap, ia, iacap);
+  store<u32>(ta + T_OBJ, <u32>l + 1);
+  store<u32>(ta + T_SYNC, <u32>so);
+  atomic.store<i32>(ta + T_CELL, 0);
+  if (r != 0) {
+    const ra = thread(r - 1);
+    st = deliver(t, r - 1, <u32>l, load<u32>(ra + T_RX_HANDLE));
+    qRemove(la + O_RECV_HEAD, la + O_RECV_TAIL, r - 1);
+    complete(r - 1, st);
+    if (st != ST_OK) {
+      store<i32>(ta + T_STATE, TS_IDLE);
+      return st;
+    }
+  } else {
+    store<i32>(ta + T_STATE, TS_QUEUED);
+    qPush(la + O_CALL_HEAD, la + O_CALL_TAIL, t);
+  }
+  return ST_WOULD_BLOCK;
+}
+
+export function sysRecv(
+  t: u32, h: u32, ic: u32, iccap: u32, ia: u32, iacap: u32, syncH: u32, flags: u32,
+): i32 {
+  const ta = thread(t);
+  const p = load<u32>(ta + T_PROC);
+  // (R1)
+  const hs = handleSlot(p, h);
+  if (hs < 0) return ST_BAD_HANDLE;
+  const l = handleObj(p, <u32>hs);
+  if (load<i32>(obj(l) + O_KIND) != K_LISTENER) return ST_WRONG_TYPE;
+  if ((handleRights(p, <u32>hs) & R_RECV) == 0) return ST_NO_RIGHTS;
+  const so = syncArg(p, syncH);
+  if (so < 0) return -so;
+  const st = checkIncoming(ic, iccap, ia, iacap);
+  if (st != ST_OK) return st;
+  const la = obj(l);
+  const head = load<u32>(la + O_CALL_HEAD);
+  if (head == 0) {
+    if ((flags & F_BLOCKING) != 0 && listenerClientsOnlyIn(l, load<u32>(ta + T_REALM))) {
+      return ST_DEADLOCK;
+    }
+  } else if (!slotAvailable()) {
+    return ST_QUOTA;
+  }
+  if (so != 0 && syncTake(<u32>so - 1)) return ST_INTERRUPTED;
+  // (R2)
+  setIn(ta, ic, iccap, ia, iacap);
+  store<u32>(ta + T_RX_HANDLE, h);
+  if (head != 0) {
+    const c = qPop(la + O_CALL_HEAD, la + O_CALL_TAIL) - 1;
+    const d = deliver(c, t, l, h);
+    if (d != ST_OK) complete(c, d); // the request does not fit: both sides are told
+    return d;
+  }
+  store<u32>(ta + T_OBJ, l + 1);
+  store<u32>(ta + T_SYNC, <u32>so);
+  atomic.store<i32>(ta + T_CELL, 0);
+  store<i32>(ta + T_STATE, TS_WAIT_RECV);
+  qPush(la + O_RECV_HEAD, la + O_RECV_TAIL, t);
+  return ST_WOULD_BLOCK;
+}
+
+export function sysReply(t: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u32, tid: u32): i32 {
+  const ta = thread(t);
+  const p = load<u32>(ta + T_PROC);
+  // (P1)
+  const hs = handleSlot(p, h);
+  if (hs < 0) return ST_BAD_HANDLE;
+  const l = handleObj(p, <u32>hs);
+  if (load<i32>(obj(l) + O_KIND) != K_LISTENER) return ST_WRONG_TYPE;
+  if ((handleRights(p, <u32>hs) & R_RECV) == 0) return ST_NO_RIGHTS;
+  const st = checkOutgoing(oc, oclen, oa, oalen);
+  if (st != ST_OK) return st;
+  const s = slotFind(l, tid);
+  if (s < 0) return ST_NO_CALL;
+  if (slotState(<u32>s) == SL_ABANDONED) {
+    slotClose(l, <u32>s);
+    return ST_CALLER_GONE;
+  }
+  const ci = threadIndex(slotTid(<u32>s));
+  if (ci < 0) {
+    slotClose(l, <u32>s);
+    return ST_CALLER_GONE;
+  }
+  const c = <u32>ci;
+  const ca = thread(c);
+  const client = load<u32>(ca + T_PROC);
+  const ev = (load<u32>(oc + NK_OFF_TYPE) & NK_TYPE_ERR) != 0 ? EV_ERROR : EV_RESPONSE;
+  const iid = <u32>load<u16>(oc + NK_OFF_IID), mid = <u32>load<u16>(oc + NK_OFF_MID);
+  // (P2) the slot is consumed whatever happens now; the caller learns the outcome
+  slotClose(l, <u32>s);
+  if (!policyAllows(ev, classOf(p), classOf(client), iid, mid)) {
+    complete(c, ST_DENIED);
+    return ST_DENIED;
+  }
+  const clen = sentSize(oc);
+  if (clen > load<u32>(ca + T_IN_CCAP) || oalen > load<u32>(ca + T_IN_ACAP)) {
+    complete(c, ST_INVALID_MSG);
+    return ST_INVALID_MSG;
+  }
+  memory.copy(load<u32>(ca + T_IN_C), oc, clen);
+  if (oalen != 0) memory.copy(load<u32>(ca + T_IN_A), oa, oalen);
+  store<u32>(ca + T_RX_CLEN, clen);
+  store<u32>(ca + T_RX_ALEN, oalen);
+  complete(c, ST_OK);
+  return ST_OK;
+}
+
+/**
+ * (X) Takes thread `t` out of whatever it waits for, completing it with `reason`. Returns the
+ * thread's final status: `reason`, or the status it completed with if that came first.
+ */
+export function sysCancel(t: u32, reason: i32): i32 {
+  const ta = thread(t);
+  const state = load<i32>(ta + T_STATE);
+  if (state == TS_DONE) return load<i32>(ta + T_RC);
+  const l = load<u32>(ta + T_OBJ);
+  if (state == TS_QUEUED && l != 0) {
+    qRemove(obj(l - 1) + O_CALL_HEAD, obj(l - 1) + O_CALL_TAIL, t);
+  } else if (state == TS_WAIT_RECV && l != 0) {
+    qRemove(obj(l - 1) + O_RECV_HEAD, obj(l - 1) + O_RECV_TAIL, t);
+  } else if (state == TS_WAIT_REPLY) {
+    const s = load<u32>(ta + T_SLOT);
+    if (s != 0) slotAbandon(s - 1);
+  } else {
+    return ST_BAD_ARG;
+  }
+  complete(t, reason);
+  return reason;
+}
+
+/** The realm of the server process behind client handle `h` of process `p`, or -status. */
+export function peerRealm(p: u32, h: u32): i32 {
+  const hs = handleSlot(p, h);
+  if (hs < 0) return -ST_BAD_HANDLE;
+  const c = handleObj(p, <u32>hs);
+  if (load<i32>(obj(c) + O_KIND) != K_CHANNEL) return -ST_WRONG_TYPE;
+  return <i32>load<u32>(proc(load<u32>(obj(c) + O_SERVER) - 1) + P_REALM);
+}
+
+export function finishState(t: u32): i32 {
+  const ta = thread(t);
+  if (load<i32>(ta + T_STATE) != TS_DONE) return -1;
+  store<i32>(ta + T_STATE, TS_IDLE);
+  return load<i32>(ta + T_RC);
+}

@@ -1,0 +1,104 @@
+// Thread records: one per thread of a process that makes syscalls (a worker's thread, or one
+// logical thread per concurrent Async call in a realm). Each record holds the thread's wait
+// cell, the descriptors of its syscall in flight and what it received.
+//
+// A thread's public id (Tid) carries the record's generation, so a stale Tid from an earlier
+// user of the same record is never taken for the current one:  Tid = gen << 9 | (index + 1).
+
+import {
+  MAX_THREADS, thread, T_STATE, T_PROC, T_CELL, T_RC, T_NEXT, T_PREV, T_GEN, T_REALM, T_SYNC,
+  T_OBJ, T_SLOT, T_STAGE, T_STAGE_CAP, TS_FREE, TS_IDLE, TS_DONE,
+} from './layout';
+
+// @ts-ignore: decorator
+@external("env", "wake")
+declare function hostWake(tid: u32): void;
+
+export function tidOf(i: u32): u32 {
+  return ((load<u32>(thread(i) + T_GEN) & 0x7FFFFF) << 9) | (i + 1);
+}
+
+/** Thread index of a public Tid, or -1 when it names no live record. */
+export function threadIndex(tid: u32): i32 {
+  const i = (tid & 0x1FF) - 1;
+  if (i >= MAX_THREADS) return -1;
+  if (load<i32>(thread(i) + T_STATE) == TS_FREE) return -1;
+  if (tidOf(i) != tid) return -1;
+  return <i32>i;
+}
+
+export function threadAlloc(p: u32, realm: u32): i32 {
+  for (let i: u32 = 0; i < MAX_THREADS; i++) {
+    const a = thread(i);
+    if (load<i32>(a + T_STATE) != TS_FREE) continue;
+    const gen = load<u32>(a + T_GEN) + 1;
+    memory.fill(a, 0, 128);
+    store<u32>(a + T_GEN, gen);
+    store<i32>(a + T_STATE, TS_IDLE);
+    store<u32>(a + T_PROC, p);
+    store<u32>(a + T_REALM, realm);
+    return <i32>i;
+  }
+  return -1;
+}
+
+/** Frees a record (its staging buffer is freed by the caller: it belongs to the heap). */
+export function threadRelease(i: u32): void {
+  const a = thread(i);
+  store<i32>(a + T_STATE, TS_FREE);
+  store<u32>(a + T_STAGE, 0);
+  store<u32>(a + T_STAGE_CAP, 0);
+  store<u32>(a + T_GEN, load<u32>(a + T_GEN) + 1);
+}
+
+/**
+ * Completes thread `i`'s syscall with status `rc` and wakes it: the cell flips to 1 (futex
+ * wake for a thread blocked in Atomics.wait or waitAsync) and the host's wake import resolves
+ * an Async call of the current realm. The record leaves every queue before this is called.
+ */
+export function complete(i: u32, rc: i32): void {
+  const a = thread(i);
+  store<i32>(a + T_RC, rc);
+  store<i32>(a + T_STATE, TS_DONE);
+  store<u32>(a + T_OBJ, 0);
+  store<u32>(a + T_SYNC, 0);
+  store<u32>(a + T_SLOT, 0);
+  atomic.store<i32>(a + T_CELL, 1);
+  atomic.notify(a + T_CELL, 1);
+  hostWake(tidOf(i));
+}
+
+// ---- FIFO queues of threads, linked through T_NEXT / T_PREV (index + 1) --------------------
+
+export function qPush(headAddr: u32, tailAddr: u32, i: u32): void {
+  const a = thread(i);
+  const tail = load<u32>(tailAddr);
+  store<u32>(a + T_NEXT, 0);
+  store<u32>(a + T_PREV, tail);
+  if (tail != 0) store<u32>(thread(tail - 1) + T_NEXT, i + 1);
+  else store<u32>(headAddr, i + 1);
+  store<u32>(tailAddr, i + 1);
+}
+
+export function qRemove(headAddr: u32, tailAddr: u32, i: u32): void {
+  const a = thread(i);
+  const next = load<u32>(a + T_NEXT);
+  const prev = load<u32>(a + T_PREV);
+  if (prev != 0) store<u32>(thread(prev - 1) + T_NEXT, next);
+  else store<u32>(headAddr, next);
+  if (next != 0) store<u32>(thread(next - 1) + T_PREV, prev);
+  else store<u32>(tailAddr, prev);
+  store<u32>(a + T_NEXT, 0);
+  store<u32>(a + T_PREV, 0);
+}
+
+/** Pops the head of a queue; returns its index + 1, or 0 when empty. */
+export function qPop(headAddr: u32, tailAddr: u32): u32 {
+  const h = load<u32>(headAddr);
+  if (h != 0) qRemove(headAddr, tailAddr, h - 1);
+  return h;
+}
+
+export function isDone(i: u32): bool {
+  return load<i32>(thread(i) + T_STATE) == TS_DONE;
+}

@@ -1,0 +1,18 @@
+/**
+ * kos-ipc: KasperskyOS IPC emulated for JavaScript. The root re-exports every module; the
+ * subpaths mirror the SDK headers (`kos-ipc/coresrv/syscalls` for `coresrv/syscalls.h`, ...).
+ */
+export { Kernel, type KernelOptions, type ProcessOptions, type Endpoints } from './kernel.js';
+export { Process, type ProcessExit } from './process.js';
+export { thisProcess } from './current.js';
+export type { InitDescription, InitEntity, InitConnection } from './init.js';
+export type { Policy, PolicyRule, PolicyEvent } from './policy.js';
+export * from './coresrv/syscalls.js';
+export * from './coresrv/sl/sl_api.js';
+export * from './coresrv/ipc/ipc_api.js';
+export * from './coresrv/handle/handle_api.js';
+export * from './services/rtl/nk_msg.js';
+export * from './nk/arena.js';
+export * from './nk/types.js';
+export * from './nk/message_layout.js';
+export * from './rtl/retcode.js';

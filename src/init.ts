@@ -1,0 +1,71 @@
+/**
+ * The init.yaml description of a system, as `kernel.init` takes it (an object or YAML text):
+ *
+ *   entities:
+ *   - name: Client
+ *     module: ./client.js          # optional: runs the process in a worker
+ *     connections:
+ *     - target: Server
+ *       id: server_connection
+ *   - name: Server
+ *     module: ./server.js
+ *     endpoints:                   # name: interface, in RIID order
+ *       main: Echo
+ */
+import { parse } from 'yaml';
+import type { Endpoints } from './kernel.js';
+
+export interface InitConnection { target: string; id: string }
+export interface InitEntity {
+  name: string;
+  module?: string | URL;
+  connections?: InitConnection[];
+  endpoints?: Endpoints;
+}
+export interface InitDescription { entities: InitEntity[] }
+
+export interface ParsedEntity { name: string; module?: string | URL; connections: InitConnection[]; endpoints?: Endpoints }
+
+function fail(what: string): never {
+  throw new TypeError(`init: ${what}`);
+}
+
+export function parseInit(description: InitDescription | string): { entities: ParsedEntity[] } {
+  let d: unknown = description;
+  if (typeof d === 'string') {
+    try { d = parse(d); } catch (e) { fail(`the description is not valid YAML: ${(e as Error).message}`); }
+  }
+  if (!d || typeof d !== 'object' || !Array.isArray((d as InitDescription).entities)) {
+    fail('the description must have an `entities` list');
+  }
+  const seen = new Set<string>();
+  const entities = (d as InitDescription).entities.map((e, i): ParsedEntity => {
+    if (!e || typeof e !== 'object') fail(`entities[${i}] must be an object`);
+    if (typeof e.name !== 'string' || !e.name) fail(`entities[${i}].name must be a non-empty string`);
+    if (seen.has(e.name)) fail(`entity "${e.name}" is declared twice`);
+    seen.add(e.name);
+    if (e.module !== undefined && typeof e.module !== 'string' && !(e.module instanceof URL)) {
+      fail(`entities[${i}].module must be a string or URL`);
+    }
+    const connections = e.connections ?? [];
+    if (!Array.isArray(connections)) fail(`entities[${i}].connections must be a list`);
+    connections.forEach((c, j) => {
+      if (!c || typeof c.target !== 'string' || typeof c.id !== 'string') {
+        fail(`entities[${i}].connections[${j}] needs a string target and id`);
+      }
+    });
+    if (e.endpoints !== undefined && (typeof e.endpoints !== 'object' || e.endpoints === null)) {
+      fail(`entities[${i}].endpoints must map endpoint names to interfaces`);
+    }
+    const out: ParsedEntity = { name: e.name, connections };
+    if (e.module !== undefined) out.module = e.module;
+    if (e.endpoints !== undefined) out.endpoints = e.endpoints;
+    return out;
+  });
+  for (const e of entities) {
+    for (const c of e.connections) {
+      if (!seen.has(c.target)) fail(`entity "${e.name}" connects to "${c.target}", which is not declared`);
+    }
+  }
+  return { entities };
+}

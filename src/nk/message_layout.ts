@@ -1,0 +1,64 @@
+/**
+ * The wire layout of the two structures a message is made of, as data. This is THE table: the
+ * TypeScript accessors (services/rtl/nk_msg.ts, nk/arena.ts) read it, and the kernel core
+ * (assembly/message.ts) uses the same numbers, checked by a test. All fields are little-endian
+ * unsigned integers.
+ *
+ * The SDK only fixes sizeof(struct nk_message) == 24 with 16-bit iid and mid
+ * (reference/kos-ipc.md section 3); the order below is kos-ipc's own.
+ *
+ * struct nk_message, at offset 0 of every constant part (align 8):
+ * ```
+ *   0        4        8    10   12       16       20       24
+ *  +--------+--------+----+----+--------+--------+--------+
+ *  |  size  |  type  |iid |mid | ncaps  |  self  |reserved|
+ *  +--------+--------+----+----+--------+--------+--------+
+ *  size      u32  bytes of the whole constant part, header included (>= 24)
+ *  type      u32  NK_MSG_TYPE_REQ (0): a request, or a response carrying results;
+ *                 NK_MSG_TYPE_ERR (1): a response carrying error parameters
+ *  iid       u16  RIID, the endpoint index in the server (nk_iid_t)
+ *  mid       u16  method index in the endpoint's interface (nk_mid_t)
+ *  ncaps     u32  number of handles carried by the message
+ *  self      u32  owned by the kernel and transport (the seed's base_.self); helpers zero it
+ *  reserved  u32  zero
+ * ```
+ */
+export const NK_MESSAGE_FIELDS = {
+  size: { offset: 0, width: 4 },
+  type: { offset: 4, width: 4 },
+  iid: { offset: 8, width: 2 },
+  mid: { offset: 10, width: 2 },
+  ncaps: { offset: 12, width: 4 },
+  self: { offset: 16, width: 4 },
+  reserved: { offset: 20, width: 4 },
+} as const;
+
+/** The name of a field of the nk_message header. */
+export type NkMessageField = keyof typeof NK_MESSAGE_FIELDS;
+
+/** `type` of a request, or of a response that carries results (set by nk_req_reset). */
+export const NK_MSG_TYPE_REQ = 0;
+/** `type` of a response that carries error parameters (set by nk_err_reset). */
+export const NK_MSG_TYPE_ERR = 1;
+
+/**
+ * nk_ptr_t, an arena descriptor in a constant part (8 bytes, align 4):
+ * ```
+ *   0        4        8
+ *  +--------+--------+
+ *  | offset |  size  |
+ *  +--------+--------+
+ *  offset  u32  start of the segment, in bytes from the start of the arena (so it survives the
+ *               copy into the receiver's arena)
+ *  size    u32  length of the segment in BYTES, not elements: the kernel validates descriptors
+ *               (offset + size within the used part, no u32 overflow) without knowing element
+ *               types; nk_arena_get(T, ...) returns size / T.BYTES_PER_ELEMENT elements
+ * ```
+ */
+export const NK_PTR_FIELDS = {
+  offset: { offset: 0, width: 4 },
+  size: { offset: 4, width: 4 },
+} as const;
+
+/** Alignment of an nk_ptr_t inside a constant part (generated structs use __nk_alignas(4)). */
+export const NK_PTR_ALIGN = 4;

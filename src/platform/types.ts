@@ -1,0 +1,37 @@
+/** What the kernel needs from its host environment; implemented by node.ts and browser.ts. */
+export interface WorkerHandle {
+  /** Stops the worker at once. */
+  terminate(): Promise<void>;
+  /** Resolves when the worker has booted (instantiated the core over the shared memory). */
+  readonly ready: Promise<void>;
+  /** Resolves when the worker's thread has ended: exit code, and the error it threw if any. */
+  readonly exit: Promise<{ code: number; error?: unknown }>;
+}
+
+/** Everything a worker needs to run a process over the kernel's shared memory. */
+export interface WorkerBoot {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  realm: number;
+  proc: number;
+  taskId: number;
+  name: string;
+  moduleUrl: string;
+  spinUs: number;
+}
+
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  /** Compiles the kernel core shipped beside this package (release or debug; shared memory or not). */
+  loadCore(debug: boolean, shared: boolean): Promise<WebAssembly.Module>;
+  /** Cores that can run threads in parallel. */
+  parallelism(): number;
+  /** True when shared memory can be handed to workers (Node; isolated browser pages). */
+  sharedMemory(): boolean;
+  /** True when this (the kernel's) thread may block in Atomics.wait. */
+  mainThreadCanBlock(): boolean;
+  /** Starts a worker that boots the process described by `boot` and imports its module. */
+  startWorker(boot: WorkerBoot): WorkerHandle;
+  /** Resolves a module reference given to kernel.spawn to an absolute URL string. */
+  resolveModule(ref: string | URL): string;
+}

@@ -1,0 +1,73 @@
+/**
+ * Waiting for a syscall to complete. The core flips a thread's wait cell from 0 to 1 and
+ * notifies it; the waiter here either blocks its thread (spin briefly when a spare core exists,
+ * then Atomics.wait) or returns a Promise (in-realm wake from the core's `wake` import, plus
+ * Atomics.waitAsync when the completer may run in another realm).
+ */
+import type { Core } from './core.js';
+
+export interface SpinPolicy {
+  /** Spin budget in microseconds before Atomics.wait; 0 disables spinning. */
+  spinUs: number;
+}
+
+const now = (): number => performance.now();
+
+/**
+ * Blocks until thread `tid`'s cell is set or `timeoutMs` passes (Infinity: no limit).
+ * Returns true when completed, false on timeout.
+ */
+export function waitBlocking(core: Core, tid: number, timeoutMs: number, spin: SpinPolicy): boolean {
+  const i32 = core.i32;
+  const idx = core.cellIndex(tid);
+  if (Atomics.load(i32, idx) !== 0) return true;
+  const start = now();
+  if (spin.spinUs > 0) {
+    const end = start + Math.min(spin.spinUs / 1000, timeoutMs);
+    for (let n = 1; ; n++) {
+      if (Atomics.load(i32, idx) !== 0) return true;
+      if ((n & 127) === 0 && now() >= end) break;
+    }
+  }
+  const deadline = start + timeoutMs;
+  for (;;) {
+    if (timeoutMs === Infinity) {
+      Atomics.wait(i32, idx, 0);
+    } else {
+      const rest = deadline - now();
+      if (rest <= 0) return Atomics.load(i32, idx) !== 0;
+      Atomics.wait(i32, idx, 0, rest);
+    }
+    if (Atomics.load(i32, idx) !== 0) return true;
+  }
+}
+
+/**
+ * Resolves true when thread `tid`'s cell is set, false when `timeoutMs` passes first.
+ * `crossRealm`: the completer may run in another realm, so also wait with Atomics.waitAsync.
+ */
+export function waitAsync(core: Core, tid: number, timeoutMs: number, crossRealm: boolean): Promise<boolean> {
+  const i32 = core.i32;
+  const idx = core.cellIndex(tid);
+  if (Atomics.load(i32, idx) !== 0) return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settle = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      core.wakers.delete(tid);
+      if (timer !== undefined) clearTimeout(timer);
+      resolve(ok);
+    };
+    core.wakers.set(tid, () => settle(true));
+    if (crossRealm) {
+      const w = Atomics.waitAsync(i32, idx, 0);
+      if (w.async) void w.value.then(() => { if (Atomics.load(i32, idx) !== 0) settle(true); });
+      else settle(true);
+    }
+    if (timeoutMs !== Infinity) {
+      timer = setTimeout(() => settle(Atomics.load(i32, idx) !== 0), timeoutMs);
+    }
+  });
+}
