@@ -16,7 +16,7 @@ import {
   obj, thread, slot, hdr, proc, K_LISTENER, K_CHANNEL, O_KIND, O_FLAGS, O_OWNER, O_REFS,
   O_CALL_HEAD, O_CALL_TAIL, O_RECV_HEAD, O_RECV_TAIL, O_SLOT_HEAD, O_SLOT_TAIL, O_CHANNELS,
   O_LISTENER, O_CLIENT, O_SERVER, OF_CLOSED, MAX_OBJECTS, MAX_SLOTS, H_SLOT_FREE, S_STATE,
-  S_LISTENER, S_TID, S_NEXT, SL_FREE, SL_LIVE, SL_ABANDONED, T_SLOT, P_REALM,
+  S_LISTENER, S_TID, S_NEXT, SL_FREE, SL_LIVE, SL_ABANDONED, T_SLOT, P_REALM, P_MULTI,
 } from './layout';
 import { objAlloc, objFree } from './objects';
 import { complete, qPop, tidOf, threadIndex } from './threads';
@@ -47,12 +47,23 @@ export function channelCreate(clientProc: u32, serverProc: u32, l: u32): i32 {
   return c;
 }
 
-/** True when every client that could call listener `l` runs in `realm` (or none is attached). */
+/**
+ * True when every client that could call listener `l` runs only in `realm` (or none is
+ * attached and `realm` is the kernel's own): a blocking Recv there would never return. The
+ * cached realms answer the common case; a client process that later gained threads in other
+ * realms (k_thread_realm) is checked by walking the channels, only on this rare path.
+ */
 export function listenerClientsOnlyIn(l: u32, realm: u32): bool {
   const la = obj(l);
   if (load<u32>(la + O_MULTI_REALM) != 0) return false;
   if (load<u32>(la + O_CHANNELS) == 0) return realm == 0;
-  return load<u32>(la + O_FIRST_REALM) == realm + 1;
+  if (load<u32>(la + O_FIRST_REALM) != realm + 1) return false;
+  for (let i: u32 = 0; i < MAX_OBJECTS; i++) {
+    const a = obj(i);
+    if (load<i32>(a + O_KIND) != K_CHANNEL || load<u32>(a + O_LISTENER) != l + 1) continue;
+    if (load<u32>(proc(load<u32>(a + O_CLIENT) - 1) + P_MULTI) != 0) return false;
+  }
+  return true;
 }
 
 // ---- reply slots --------------------------------------------------------------------------

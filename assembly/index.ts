@@ -16,7 +16,7 @@ import { listenerCreate, channelCreate, slotsInit } from './channels';
 import { sysCall, sysRecv, sysReply, sysCancel, finishState, peerRealm } from './rendezvous';
 import { syncCreate } from './sync';
 import { interruptSet, interruptClear } from './interrupt';
-import { handleClose, procTerminate, threadFree } from './lifecycle';
+import { handleClose, procTerminate, threadFree, realmRelease } from './lifecycle';
 import { policyReset, policyAdd } from './policy';
 import {
   nameFind, nameAdd, endpointAdd, endpointFind, NAME_CLIENT, NAME_SERVER,
@@ -130,6 +130,27 @@ export function k_thread_alloc(p: u32, realm: u32): u32 {
   const t = threadAlloc(p, realm);
   lockRelease();
   return t < 0 ? 0 : ((load<u32>(L.thread(<u32>t) + L.T_GEN) & 0x7FFFFF) << 9) | (<u32>t + 1);
+}
+
+/**
+ * Process `p` gains a thread in `realm` (a worker started by kernel.spawnThread): the deadlock
+ * guard then knows its threads may run elsewhere.
+ */
+export function k_proc_add_realm(p: u32, realm: u32): i32 {
+  if (p >= L.MAX_PROCS) return ST_BAD_ARG;
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  if (load<i32>(L.proc(p) + L.P_STATE) != L.PS_ALIVE) return leave(ST_DEAD);
+  if (load<u32>(L.proc(p) + L.P_REALM) != realm) store<u32>(L.proc(p) + L.P_MULTI, 1);
+  return leave(ST_OK);
+}
+
+/** The threads of process `p` in `realm` end (their worker exited): cancel and free them. */
+export function k_realm_release(p: u32, realm: u32): i32 {
+  if (p >= L.MAX_PROCS) return ST_BAD_ARG;
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  if (load<i32>(L.proc(p) + L.P_STATE) != L.PS_ALIVE) return leave(ST_DEAD);
+  realmRelease(p, realm);
+  return leave(ST_OK);
 }
 
 export function k_thread_free(tid: u32): i32 {

@@ -83,6 +83,7 @@ export const P_CLASS: u32 = 8;   // class id (EDL name interned by the host), fo
 export const P_TASK: u32 = 12;   // TaskId
 export const P_ALLOCS: u32 = 16; // heap blocks owned (block address of the list head, 0 none)
 export const P_HANDLES: u32 = 20; // handles in use
+export const P_MULTI: u32 = 24;  // 1 when the process also has threads in other realms
 
 export const PS_FREE: i32 = 0;
 export const PS_ALIVE: i32 = 1;

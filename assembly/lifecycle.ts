@@ -13,7 +13,7 @@
 
 import {
   obj, thread, proc, O_KIND, O_REFS, K_CHANNEL, K_LISTENER, K_SYNC, MAX_THREADS, T_STATE, T_PROC,
-  T_STAGE, TS_FREE, TS_IDLE, TS_DONE, HANDLES_PER_PROC, hent, HE_OBJ, P_STATE, PS_FREE, PS_DYING,
+  T_STAGE, T_REALM, TS_FREE, TS_IDLE, TS_DONE, HANDLES_PER_PROC, hent, HE_OBJ, P_STATE, PS_FREE, PS_DYING,
 } from './layout';
 import { ST_OK, ST_BAD_HANDLE, ST_NOT_CONNECTED } from './status';
 import { handleSlot, handleDrop, handleValue } from './handles';
@@ -51,6 +51,17 @@ export function threadFree(i: u32): void {
   const stage = load<u32>(thread(i) + T_STAGE);
   if (stage != 0) heapFree(stage);
   threadRelease(i);
+}
+
+/** Cancels (ST_NOT_CONNECTED) and frees every thread of process `p` running in `realm`. */
+export function realmRelease(p: u32, realm: u32): void {
+  for (let i: u32 = 0; i < MAX_THREADS; i++) {
+    const a = thread(i);
+    const st = load<i32>(a + T_STATE);
+    if (st == TS_FREE || load<u32>(a + T_PROC) != p || load<u32>(a + T_REALM) != realm) continue;
+    if (st != TS_IDLE && st != TS_DONE) sysCancel(i, ST_NOT_CONNECTED);
+    threadFree(i);
+  }
 }
 
 export function procTerminate(p: u32): void {

@@ -25,7 +25,7 @@ import {
   T_OUT_ALEN, T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_RX_CLEN, T_RX_ALEN, T_RX_TASK, T_RX_TID,
   T_RX_HANDLE, T_SLOT, T_REALM, TS_IDLE, TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_DONE,
   K_CHANNEL, K_LISTENER, K_SYNC, O_KIND, O_OWNER, O_SERVER, O_CLIENT, O_CALL_HEAD, O_CALL_TAIL,
-  O_RECV_HEAD, O_RECV_TAIL, P_CLASS, P_TASK, P_REALM, R_CALL, R_RECV, EV_REQUEST, EV_RESPONSE,
+  O_RECV_HEAD, O_RECV_TAIL, P_CLASS, P_TASK, P_REALM, P_MULTI, R_CALL, R_RECV, EV_REQUEST, EV_RESPONSE,
   EV_ERROR, NK_OFF_IID, NK_OFF_MID, NK_OFF_TYPE, NK_TYPE_ERR, SL_ABANDONED, T_RC,
 } from './layout';
 import {
@@ -114,7 +114,7 @@ export function sysCall(
   const server = load<u32>(obj(c) + O_SERVER) - 1;
   const iid = <u32>load<u16>(oc + NK_OFF_IID), mid = <u32>load<u16>(oc + NK_OFF_MID);
   if (!policyAllows(EV_REQUEST, classOf(p), classOf(server), iid, mid)) return ST_DENIED;
-  if ((flags & F_BLOCKING) != 0 &&
+  if ((flags & F_BLOCKING) != 0 && load<u32>(proc(server) + P_MULTI) == 0 &&
       load<u32>(proc(server) + P_REALM) == load<u32>(ta + T_REALM)) return ST_DEADLOCK;
   if (so != 0 && syncTake(<u32>so - 1)) return ST_INTERRUPTED;
   const la = obj(<u32>l);

@@ -14,6 +14,8 @@ export interface CoreExports {
   k_proc_terminate(p: number): number;
   k_thread_alloc(p: number, realm: number): number;
   k_thread_free(tid: number): number;
+  k_proc_add_realm(p: number, realm: number): number;
+  k_realm_release(p: number, realm: number): number;
   k_connect(cp: number, sp: number, name: number, len: number): number;
   k_endpoint(p: number, riid: number, name: number, len: number): number;
   k_policy_reset(defaultGrant: number): number;

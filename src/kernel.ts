@@ -34,6 +34,16 @@ export type Endpoints = Record<string, string> | { name: string; interface?: str
 
 export interface ProcessOptions {
   endpoints?: Endpoints;
+  /** Arguments of a spawned process (EntitySetArgs): `thisProcess().args` inside its worker. */
+  args?: string[];
+}
+
+function argsOf(fn: string, args: unknown): string[] {
+  if (args === undefined) return [];
+  if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) {
+    throw new TypeError(`${fn}: args must be an array of strings`);
+  }
+  return args as string[];
 }
 
 interface PendingChannel { client: string; server: string; id: string }
@@ -57,6 +67,7 @@ export class Kernel {
   private readonly platform: Platform;
   private readonly byName = new Map<string, Process>();
   private readonly workers = new Map<Process, WorkerHandle>();
+  private readonly threadWorkers = new Map<Process, Set<WorkerHandle>>();
   private readonly classes = new Map<string, number>();
   private readonly pending: PendingChannel[] = [];
   private nextRealm = 1;
@@ -177,7 +188,9 @@ export class Kernel {
       return Promise.reject(new TypeError(`spawn: moduleUrl must be a string or URL, got ${typeof moduleUrl}`));
     }
     let proc: Process;
+    let args: string[];
     try {
+      args = argsOf('spawn', options.args);
       proc = this.newProcess('spawn', name, this.nextRealm++, false, options);
     } catch (e) {
       return Promise.reject(e);
@@ -185,11 +198,46 @@ export class Kernel {
     this.core.crossRealm = true;
     const worker = this.platform.startWorker({
       module: this.module, memory: this.core.memory, realm: this.nextRealm - 1, proc: proc.index,
-      taskId: proc.taskId, name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs,
+      taskId: proc.taskId, name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs, args,
     });
     this.workers.set(proc, worker);
     void worker.exit.then((exit) => this.ended(proc, exit));
     return worker.ready.then(() => proc, (e: unknown) => { throw e; });
+  }
+
+  /**
+   * Another thread of process `p`: a new worker over the shared memory that runs `moduleUrl` as
+   * `p` (its top-level functions act on `p`, with `p`'s handles). Resolves when the worker has
+   * booted; `exited` resolves when that thread ends. The process goes on without it; when the
+   * process ends, its threads end too.
+   */
+  spawnThread(p: Process, moduleUrl: string | URL, args: string[] = []): Promise<{ exited: Promise<ProcessExit> }> {
+    if (this.mode !== 'shared') return Promise.reject(new Error('spawnThread: workers need SharedArrayBuffer (see spawn)'));
+    if (!(p instanceof Process) || this.byName.get(p.name) !== p) {
+      return Promise.reject(new TypeError(`spawnThread: not a live process of this kernel: ${String((p as Process)?.name ?? p)}`));
+    }
+    try { argsOf('spawnThread', args); } catch (e) { return Promise.reject(e); }
+    const realm = this.nextRealm++;
+    this.admin(() => this.core.exports.k_proc_add_realm(p.index, realm));
+    this.core.crossRealm = true;
+    const worker = this.platform.startWorker({
+      module: this.module, memory: this.core.memory, realm, proc: p.index, taskId: p.taskId,
+      name: p.name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs,
+      args: argsOf('spawnThread', args),
+    });
+    let set = this.threadWorkers.get(p);
+    if (!set) this.threadWorkers.set(p, set = new Set());
+    set.add(worker);
+    void worker.exit.then(() => {
+      set!.delete(worker);
+      if (!this.closed && this.byName.get(p.name) === p) {
+        this.admin(() => {
+          const st = this.core.exports.k_realm_release(p.index, realm);
+          return st === ST_DEAD ? ST_OK : st;
+        });
+      }
+    });
+    return worker.ready.then(() => ({ exited: worker.exit }));
   }
 
   /**
@@ -274,6 +322,7 @@ export class Kernel {
       throw new TypeError(`terminate: not a live process of this kernel: ${String((p as Process)?.name ?? p)}`);
     }
     this.release(p);
+    await this.endThreads(p);
     const worker = this.workers.get(p);
     if (worker) {
       await worker.terminate();
@@ -293,9 +342,17 @@ export class Kernel {
     });
   }
 
+  private async endThreads(p: Process): Promise<void> {
+    const set = this.threadWorkers.get(p);
+    if (!set) return;
+    this.threadWorkers.delete(p);
+    await Promise.all([...set].map((w) => w.terminate()));
+  }
+
   private ended(p: Process, exit: { code: number; error?: unknown }): void {
     this.workers.delete(p);
     if (!this.closed) this.release(p);
+    void this.endThreads(p);
     p.markEnded(exit);
   }
 
@@ -310,6 +367,7 @@ export class Kernel {
       exits.push(w.terminate().then(() => w.exit).then((e) => p.markEnded(e)));
     }
     for (const p of all) if (!this.workers.has(p)) p.markEnded({ code: 0 });
+    for (const p of [...this.threadWorkers.keys()]) exits.push(this.endThreads(p));
     await Promise.all(exits);
     this.workers.clear();
   }

@@ -45,6 +45,8 @@ export class Process {
   readonly taskId: number;
   /** Resolves when the process ends. */
   readonly exited: Promise<ProcessExit>;
+  /** The process's arguments, as given to kernel.spawn (EntitySetArgs). */
+  readonly args: readonly string[];
   /** @internal index of the process in the kernel's table */
   readonly index: number;
   /** @internal the core binding of the realm this object lives in; null: runs elsewhere */
@@ -54,8 +56,9 @@ export class Process {
   private resolveExit!: (e: ProcessExit) => void;
 
   /** @internal Processes are made by `kernel.createProcess` / `kernel.spawn`. */
-  constructor(name: string, index: number, taskId: number, core: Core | null) {
+  constructor(name: string, index: number, taskId: number, core: Core | null, args: readonly string[] = []) {
     this.name = name;
+    this.args = Object.freeze([...args]);
     this.index = index;
     this.taskId = taskId;
     this.core = core;

@@ -8,7 +8,7 @@ export async function bootWorker(boot: WorkerBoot, canBlock: boolean): Promise<P
   const core = await Core.instantiate(boot.module, boot.memory, boot.realm, canBlock);
   core.crossRealm = true;
   core.spinUs = boot.spinUs;
-  const p = new Process(boot.name, boot.proc, boot.taskId, core);
+  const p = new Process(boot.name, boot.proc, boot.taskId, core, boot.args);
   setCurrentProcess(p);
   return p;
 }

@@ -18,6 +18,8 @@ export interface WorkerBoot {
   name: string;
   moduleUrl: string;
   spinUs: number;
+  /** The process's arguments (EntitySetArgs): `thisProcess().args` inside the worker. */
+  args: string[];
 }
 
 export interface Platform {
