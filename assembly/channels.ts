@@ -82,6 +82,9 @@ export function slotAvailable(): bool {
 
 /** Appends a live slot for caller thread `t` to listener `l`; returns the slot index. */
 export function slotOpen(l: u32, t: u32): u32 {
+  // Callers check slotAvailable() in their decode step, before any state changes (STYLE.md,
+  // "Check, then do").
+  assert(load<u32>(hdr(H_SLOT_FREE)) != 0, 'slotOpen: no free reply slot');
   const s = load<u32>(hdr(H_SLOT_FREE)) - 1;
   const sa = slot(s);
   store<u32>(hdr(H_SLOT_FREE), load<u32>(sa + S_NEXT));

@@ -73,6 +73,10 @@ function setIn(a: u32, c: u32, ccap: u32, ar: u32, acap: u32): void {
  */
 function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   const ta = thread(t), ra = thread(r);
+  // Only a caller not yet received can be delivered (seed 002: the window before the server's
+  // Recv), and only to a receiver that is not already holding a completed request.
+  assert(load<i32>(ta + T_STATE) == TS_QUEUED || load<i32>(ta + T_STATE) == TS_IDLE, 'deliver: caller already received');
+  assert(load<i32>(ra + T_STATE) != TS_DONE, 'deliver: receiver already completed');
   const c = load<u32>(ta + T_OUT_C);
   const clen = sentSize(c);
   const alen = load<u32>(ta + T_OUT_ALEN);

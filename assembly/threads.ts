@@ -58,6 +58,9 @@ export function threadRelease(i: u32): void {
  */
 export function complete(i: u32, rc: i32): void {
   const a = thread(i);
+  // A syscall completes exactly once (docs/semantics.md, "Steps of an exchange": (X) and (P2)
+  // exclude each other under the lock).
+  assert(load<i32>(a + T_STATE) != TS_DONE && load<i32>(a + T_STATE) != TS_FREE, 'complete: thread is not waiting');
   store<i32>(a + T_RC, rc);
   store<i32>(a + T_STATE, TS_DONE);
   store<u32>(a + T_OBJ, 0);

@@ -92,24 +92,31 @@ export class Core {
     this.lockIndex = layout.lock >> 2;
   }
 
-  /** Instantiates the core over `memory` for one realm. */
+  /**
+   * Instantiates the core over `memory` for one realm. With `debug`, instantiation goes through
+   * @assemblyscript/loader, whose `abort` import decodes the core's assertion messages (the
+   * debug build keeps its asserts); calls always go to the raw exports, never to the loader's
+   * wrappers. The loader is imported only then, so release use needs nothing but the .wasm.
+   */
   static async instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory,
-    realm: number, canBlock: boolean): Promise<Core> {
+    realm: number, canBlock: boolean, debug = false): Promise<Core> {
     let core: Core | undefined;
-    const imports = {
-      env: {
-        memory,
-        wake(tid: number): void {
-          const w = core?.wakers.get(tid >>> 0);
-          if (w) w();
-        },
-        abort(msg: number, file: number, line: number, col: number): never {
-          const text = core ? `${core.readAsString(msg)} (${core.readAsString(file)}:${line}:${col})` : '';
-          throw new Error(`kos-ipc kernel core assertion failed: ${text}`);
-        },
+    const env = {
+      memory,
+      wake(tid: number): void {
+        const w = core?.wakers.get(tid >>> 0);
+        if (w) w();
       },
     };
-    const instance = await WebAssembly.instantiate(module, imports);
+    let instance: WebAssembly.Instance;
+    if (debug) {
+      const loader = await import('@assemblyscript/loader');
+      ({ instance } = await loader.instantiate(module, { env }));
+    } else {
+      instance = await WebAssembly.instantiate(module, {
+        env: { ...env, abort(): never { throw new Error('kos-ipc kernel core aborted (use { debug: true } for the message)'); } },
+      });
+    }
     core = new Core(instance.exports as unknown as CoreExports, memory, realm, canBlock);
     return core;
   }
@@ -175,13 +182,4 @@ export class Core {
     }
   }
 
-  /** Decodes an AssemblyScript string constant (abort messages of debug builds). */
-  private readAsString(ptr: number): string {
-    if (!ptr) return '';
-    const u8 = this.u8();
-    const len = new DataView(u8.buffer).getUint32(ptr - 4, true);
-    let s = '';
-    for (let i = 0; i < len; i += 2) s += String.fromCharCode(u8[ptr + i]! | (u8[ptr + i + 1]! << 8));
-    return s;
-  }
 }

@@ -12,7 +12,6 @@
  *     endpoints:                   # name: interface, in RIID order
  *       main: Echo
  */
-import { parse } from 'yaml';
 import type { Endpoints } from './kernel.js';
 
 export interface InitConnection { target: string; id: string }
@@ -30,9 +29,11 @@ function fail(what: string): never {
   throw new TypeError(`init: ${what}`);
 }
 
-export function parseInit(description: InitDescription | string): { entities: ParsedEntity[] } {
+/** Validates a description; YAML text is parsed with the `yaml` package, loaded only then. */
+export async function parseInit(description: InitDescription | string): Promise<{ entities: ParsedEntity[] }> {
   let d: unknown = description;
   if (typeof d === 'string') {
+    const { parse } = await import('yaml');
     try { d = parse(d); } catch (e) { fail(`the description is not valid YAML: ${(e as Error).message}`); }
   }
   if (!d || typeof d !== 'object' || !Array.isArray((d as InitDescription).entities)) {

@@ -74,7 +74,10 @@ export class Kernel {
   private closed = false;
   private readonly spinUs: number;
 
-  private constructor(core: Core, module: WebAssembly.Module, plat: Platform, spinUs: number) {
+  private readonly debug: boolean;
+
+  private constructor(core: Core, module: WebAssembly.Module, plat: Platform, spinUs: number, debug: boolean) {
+    this.debug = debug;
     this.core = core;
     this.module = module;
     this.platform = plat;
@@ -92,7 +95,8 @@ export class Kernel {
     const initial = Math.max(2, Math.ceil((options.memoryMiB ?? 16) * 1048576 / PAGE));
     const maximum = Math.max(initial, Math.ceil((options.maxMemoryMiB ?? 1024) * 1048576 / PAGE));
     const memory = new WebAssembly.Memory({ initial, maximum, shared } as WebAssembly.MemoryDescriptor);
-    const core = await Core.instantiate(module, memory, 0, plat.mainThreadCanBlock());
+    const debug = options.debug === true;
+    const core = await Core.instantiate(module, memory, 0, plat.mainThreadCanBlock(), debug);
     const key = (Math.random() * 0x100000000) >>> 0;
     const st = core.exports.k_init(key);
     if (st !== ST_OK) throw new Error(`Kernel.create: the core could not initialise its tables (status ${st}); give more memoryMiB`);
@@ -100,7 +104,7 @@ export class Kernel {
     const spinUs = spin === false ? 0 : typeof spin === 'number' ? Math.max(0, spin)
       : plat.parallelism() > 1 ? 50 : 0;
     core.spinUs = spinUs;
-    const kernel = new Kernel(core, module, plat, spinUs);
+    const kernel = new Kernel(core, module, plat, spinUs, debug);
     if (options.policy) kernel.setPolicy(options.policy);
     return kernel;
   }
@@ -198,7 +202,7 @@ export class Kernel {
     this.core.crossRealm = true;
     const worker = this.platform.startWorker({
       module: this.module, memory: this.core.memory, realm: this.nextRealm - 1, proc: proc.index,
-      taskId: proc.taskId, name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs, args,
+      taskId: proc.taskId, name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs, args, debug: this.debug,
     });
     this.workers.set(proc, worker);
     void worker.exit.then((exit) => this.ended(proc, exit));
@@ -223,7 +227,7 @@ export class Kernel {
     const worker = this.platform.startWorker({
       module: this.module, memory: this.core.memory, realm, proc: p.index, taskId: p.taskId,
       name: p.name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs,
-      args: argsOf('spawnThread', args),
+      args: argsOf('spawnThread', args), debug: this.debug,
     });
     let set = this.threadWorkers.get(p);
     if (!set) this.threadWorkers.set(p, set = new Set());
@@ -280,7 +284,7 @@ export class Kernel {
    * Every process and channel exists before any worker runs its module.
    */
   async init(description: InitDescription | string): Promise<Record<string, Process>> {
-    const desc = parseInit(description);
+    const desc = await parseInit(description);
     const started: Promise<Process>[] = [];
     const out: Record<string, Process> = {};
     for (const e of desc.entities) {

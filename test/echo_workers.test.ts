@@ -56,4 +56,14 @@ test('a 64 KiB arena crosses workers intact in both directions', async () => {
   await kernel.shutdown();
 });
 
+test('the debug build of the core (assertions kept) serves the same echo across workers', async () => {
+  const kernel = await Kernel.create({ debug: true });
+  kernel.connect('Clientx200', 'Server', 'echo');
+  await kernel.spawn('Server', fixture('echo_server'));
+  const client = await kernel.spawn('Clientx200', fixture('echo_client'));
+  const exit = await client.exited;
+  assert.equal(exit, { code: 0 }, String(exit.error));
+  await kernel.shutdown();
+});
+
 test.run();

@@ -20,6 +20,8 @@ export interface WorkerBoot {
   spinUs: number;
   /** The process's arguments (EntitySetArgs): `thisProcess().args` inside the worker. */
   args: string[];
+  /** Instantiate the debug core through @assemblyscript/loader (decoded assertion messages). */
+  debug: boolean;
 }
 
 export interface Platform {
