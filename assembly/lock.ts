@@ -12,6 +12,7 @@
 // section calls out to code that can throw.
 
 import { LOCK_ADDR } from './layout';
+import { flushWakes } from './threads';
 
 const LOCK_WAITERS: u32 = LOCK_ADDR + 4;
 const SPINS: i32 = 2000;
@@ -23,9 +24,11 @@ export function lockAcquire(who: i32): bool {
   return false;
 }
 
+/** Releases the lock, then wakes the threads this entry point completed (threads.ts). */
 export function lockRelease(): void {
   atomic.store<i32>(LOCK_ADDR, 0);
   if (atomic.load<i32>(LOCK_WAITERS) != 0) atomic.notify(LOCK_ADDR, 1);
+  flushWakes();
 }
 
 export function lockOwner(): i32 {

@@ -51,10 +51,43 @@ export function threadRelease(i: u32): void {
   store<u32>(a + T_GEN, load<u32>(a + T_GEN) + 1);
 }
 
+// Wakes are deferred until the kernel lock is released (flushWakes, called by lockRelease), so
+// a woken thread does not run straight into the lock its waker still holds. The pending list
+// lives in wasm globals: per instance, and an instance runs one entry point at a time, so it
+// is never shared between realms. Past WAKE_MAX pending wakes, a wake happens at once.
+const WAKE_MAX = 4;
+let wakeN = 0;
+let wake0: u32 = 0, wake1: u32 = 0, wake2: u32 = 0, wake3: u32 = 0;
+
+function wakeNow(i: u32): void {
+  atomic.notify(thread(i) + T_CELL, 1);
+  hostWake(tidOf(i));
+}
+
+function wakeLater(i: u32): void {
+  if (wakeN == 0) wake0 = i;
+  else if (wakeN == 1) wake1 = i;
+  else if (wakeN == 2) wake2 = i;
+  else if (wakeN == 3) wake3 = i;
+  else { wakeNow(i); return; }
+  wakeN++;
+}
+
+/** Wakes the threads completed during the entry point that just released the lock. */
+export function flushWakes(): void {
+  const n = wakeN;
+  if (n == 0) return;
+  wakeN = 0;
+  wakeNow(wake0);
+  if (n > 1) wakeNow(wake1);
+  if (n > 2) wakeNow(wake2);
+  if (n > 3) wakeNow(wake3);
+}
+
 /**
- * Completes thread `i`'s syscall with status `rc` and wakes it: the cell flips to 1 (futex
- * wake for a thread blocked in Atomics.wait or waitAsync) and the host's wake import resolves
- * an Async call of the current realm. The record leaves every queue before this is called.
+ * Completes thread `i`'s syscall with status `rc`: the cell flips to 1 now, under the lock; the
+ * futex wake (for Atomics.wait / waitAsync) and the host's wake import (for an Async call of
+ * this realm) follow when the lock is released. The record leaves every queue before this.
  */
 export function complete(i: u32, rc: i32): void {
   const a = thread(i);
@@ -67,8 +100,7 @@ export function complete(i: u32, rc: i32): void {
   store<u32>(a + T_SYNC, 0);
   store<u32>(a + T_SLOT, 0);
   atomic.store<i32>(a + T_CELL, 1);
-  atomic.notify(a + T_CELL, 1);
-  hostWake(tidOf(i));
+  wakeLater(i);
 }
 
 // ---- FIFO queues of threads, linked through T_NEXT / T_PREV (index + 1) --------------------

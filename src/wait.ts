@@ -62,9 +62,14 @@ export function waitAsync(core: Core, tid: number, timeoutMs: number, crossRealm
     };
     core.wakers.set(tid, () => settle(true));
     if (crossRealm) {
-      const w = Atomics.waitAsync(i32, idx, 0);
-      if (w.async) void w.value.then(() => { if (Atomics.load(i32, idx) !== 0) settle(true); });
-      else settle(true);
+      // A late futex wake from a previous syscall of this thread may arrive first: re-arm.
+      const arm = (): void => {
+        if (settled) return;
+        const w = Atomics.waitAsync(i32, idx, 0);
+        if (!w.async) { settle(true); return; }
+        void w.value.then(() => { if (Atomics.load(i32, idx) !== 0) settle(true); else arm(); });
+      };
+      arm();
     }
     if (timeoutMs !== Infinity) {
       timer = setTimeout(() => settle(Atomics.load(i32, idx) !== 0), timeoutMs);
