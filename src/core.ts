@@ -67,8 +67,11 @@ export class Core {
   readonly realm: number;
   /** True when this realm's thread may block in Atomics.wait. */
   readonly canBlock: boolean;
-  /** Pending in-realm Async waits: Tid -> wake. Called by the core's `wake` import. */
-  readonly wakers = new Map<number, () => void>();
+  /**
+   * Pending in-realm Async waits, indexed by thread record (Tid & 0x1ff): the core's `wake`
+   * import calls the one whose Tid matches.
+   */
+  readonly wakers: ({ tid: number; wake: () => void } | undefined)[] = new Array(512).fill(undefined);
   /** True when a syscall of this realm may be completed from another realm (workers exist). */
   crossRealm = false;
   /** Spin budget (microseconds) of blocking waits; 0 when no spare core exists. */
@@ -77,6 +80,7 @@ export class Core {
   private i32view: Int32Array;
   private readonly kernelBuffers = new WeakSet<ArrayBufferLike>();
   private lockIndex: number;
+  private readonly shared: boolean;
 
   private constructor(exports: CoreExports, memory: WebAssembly.Memory, realm: number, canBlock: boolean) {
     this.exports = exports;
@@ -86,6 +90,7 @@ export class Core {
     this.u8view = new Uint8Array(memory.buffer);
     this.i32view = new Int32Array(memory.buffer);
     this.kernelBuffers.add(memory.buffer);
+    this.shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
     const layout = {} as CoreLayout;
     LAYOUT_KEYS.forEach((k, i) => { layout[k] = exports.k_layout(i) >>> 0; });
     this.layout = layout;
@@ -104,8 +109,8 @@ export class Core {
     const env = {
       memory,
       wake(tid: number): void {
-        const w = core?.wakers.get(tid >>> 0);
-        if (w) w();
+        const w = core?.wakers[tid & 0x1ff];
+        if (w !== undefined && w.tid === tid >>> 0) w.wake();
       },
     };
     let instance: WebAssembly.Instance;
@@ -141,8 +146,12 @@ export class Core {
 
   /** True when `view` lies in kernel memory (process.alloc), so it can be used in place. */
   inKernel(view: Uint8Array): boolean {
-    if (this.kernelBuffers.has(view.buffer)) return true;
-    if (view.buffer === this.memory.buffer) { this.refresh(); return true; }
+    const b = view.buffer;
+    if (b === this.u8view.buffer) return true;
+    // a plain ArrayBuffer is never the shared kernel memory: no need to ask memory.buffer
+    if (this.shared && !(b instanceof SharedArrayBuffer)) return false;
+    if (this.kernelBuffers.has(b)) return true;
+    if (b === this.memory.buffer) { this.refresh(); return true; }
     return false;
   }
 

@@ -12,6 +12,15 @@ import type { Thread } from './thread.js';
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+/** Copies n bytes; a plain loop below 128 bytes avoids a subarray view per call. */
+function copy(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, n: number): void {
+  if (n < 128) {
+    for (let k = 0; k < n; k++) dst[dstAt + k] = src[srcAt + k]!;
+  } else {
+    dst.set(src.subarray(srcAt, srcAt + n), dstAt);
+  }
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
@@ -85,12 +94,12 @@ export function stage(core: Core, th: Thread, fn: string, out: unknown, inn: unk
     const c = o.constPart!;
     th.oclen = c.byteLength;
     if (ocIn) th.oc = c.byteOffset;
-    else { th.oc = at; u8.set(ocCopy === c.byteLength ? c : c.subarray(0, ocCopy), at); at += align8(ocCopy); }
+    else { th.oc = at; copy(u8, at, c, 0, ocCopy); at += align8(ocCopy); }
     const a = o.arena;
     th.oalen = a ? a.used : 0;
     if (!a || a.used === 0) th.oa = 0;
     else if (oaIn) th.oa = a.buffer.byteOffset;
-    else { th.oa = at; u8.set(a.buffer.subarray(0, a.used), at); at += align8(a.used); }
+    else { th.oa = at; copy(u8, at, a.buffer, 0, a.used); at += align8(a.used); }
   }
   if (i) {
     const c = i.constPart!;
@@ -107,10 +116,10 @@ export function stage(core: Core, th: Thread, fn: string, out: unknown, inn: unk
 /** After a successful receive: copy what arrived into `hdr`'s buffers and set the arena's use. */
 export function deliverIn(core: Core, th: Thread, hdr: SMsgHdr, clen: number, alen: number): void {
   const u8 = core.u8(Math.max(th.ic + clen, th.ia + alen));
-  if (th.icStaged) hdr.constPart!.set(u8.subarray(th.ic, th.ic + clen));
+  if (th.icStaged) copy(hdr.constPart!, 0, u8, th.ic, clen);
   const a = hdr.arena;
   if (a) {
-    if (th.iaStaged && alen > 0) a.buffer.set(u8.subarray(th.ia, th.ia + alen));
+    if (th.iaStaged && alen > 0) copy(a.buffer, 0, u8, th.ia, alen);
     a.used = alen;
   }
 }

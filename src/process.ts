@@ -6,7 +6,7 @@
 import { ADMIN_OWNER, type Core } from './core.js';
 import { Thread } from './thread.js';
 import { stage, deliverIn } from './message_io.js';
-import { waitBlocking, waitAsync } from './wait.js';
+import { waitBlocking, onWake } from './wait.js';
 import {
   ST_OK, ST_WOULD_BLOCK, ST_LOCK_BUSY, ST_DEADLOCK, ST_DEAD, ST_TIMEOUT, ST_INVALID_MSG,
   ST_QUOTA, ST_NOT_CONNECTED, toRetcode,
@@ -239,7 +239,17 @@ export class Process {
   private finish(core: Core, th: Thread, completed: boolean): number {
     const ex = core.exports;
     const t = th.tid;
-    return core.retry(t, () => (completed ? ex.k_finish(t) : ex.k_cancel(t, ST_TIMEOUT)));
+    try {
+      let st = completed ? ex.k_finish(t) : ex.k_cancel(t, ST_TIMEOUT);
+      while (st === ST_LOCK_BUSY) {
+        core.waitLock();
+        st = completed ? ex.k_finish(t) : ex.k_cancel(t, ST_TIMEOUT);
+      }
+      return st;
+    } catch (e) {
+      ex.k_unlock_after_trap(t);
+      throw e;
+    }
   }
 
   private endCall(fn: string, core: Core, th: Thread, st: number, inn: SMsgHdr, waited: boolean): Retcode {
@@ -282,19 +292,47 @@ export class Process {
     }
   }
 
-  private async callAsync(fn: string, handle: Handle, out: SMsgHdr, inn: SMsgHdr, mdelay: number, sync: Handle): Promise<Retcode> {
-    const core = this.local(fn);
-    const timeout = timeoutOf(fn, mdelay);
-    const th = this.acquire(core);
-    if (!th) return rcQuotaExceeded;
+  /**
+   * The Async forms: one Promise per call, settled from the wake callback. Programmer errors
+   * become rejections, as they would in an async function.
+   */
+  private callAsync(fn: string, handle: Handle, out: SMsgHdr, inn: SMsgHdr, mdelay: number, sync: Handle): Promise<Retcode> {
+    return this.async(fn, mdelay, inn, false, (core, th) => this.startCall(fn, core, th, handle, out, inn, sync, 0));
+  }
+
+  private async(fn: string, mdelay: number, inn: SMsgHdr, recv: boolean,
+    start: (core: Core, th: Thread) => number): Promise<Retcode> {
+    let core: Core, timeout: number, th: Thread | null, st: number;
     try {
-      let st = this.startCall(fn, core, th, handle, out, inn, sync, 0);
-      const waited = st === ST_WOULD_BLOCK;
-      if (waited) st = this.finish(core, th, await waitAsync(core, th.tid, timeout, core.crossRealm));
-      return this.endCall(fn, core, th, st, inn, waited);
-    } finally {
-      this.release(th);
+      core = this.local(fn);
+      timeout = timeoutOf(fn, mdelay);
+      th = this.acquire(core);
+      if (!th) return Promise.resolve(rcQuotaExceeded);
+    } catch (e) {
+      return Promise.reject(e);
     }
+    const end = (s: number, waited: boolean): Retcode => (recv
+      ? this.endRecv(fn, core, th!, s, inn, waited) : this.endCall(fn, core, th!, s, inn, waited));
+    try {
+      st = start(core, th);
+      if (st !== ST_WOULD_BLOCK) return Promise.resolve(end(st, false));
+    } catch (e) {
+      return Promise.reject(e);
+    } finally {
+      if (st! !== ST_WOULD_BLOCK) this.release(th);
+    }
+    const thread = th;
+    return new Promise<Retcode>((resolve, reject) => {
+      onWake(core, thread.tid, timeout, core.crossRealm, (completed) => {
+        try {
+          resolve(end(this.finish(core, thread, completed), true));
+        } catch (e) {
+          reject(e);
+        } finally {
+          this.release(thread);
+        }
+      });
+    });
   }
 
   private recvSync(fn: string, handle: Handle, inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
@@ -313,19 +351,8 @@ export class Process {
     }
   }
 
-  private async recvAsync(fn: string, handle: Handle, inn: SMsgHdr, mdelay: number, sync: Handle): Promise<Retcode> {
-    const core = this.local(fn);
-    const timeout = timeoutOf(fn, mdelay);
-    const th = this.acquire(core);
-    if (!th) return rcQuotaExceeded;
-    try {
-      let st = this.startRecv(fn, core, th, handle, inn, sync, 0);
-      const waited = st === ST_WOULD_BLOCK;
-      if (waited) st = this.finish(core, th, await waitAsync(core, th.tid, timeout, core.crossRealm));
-      return this.endRecv(fn, core, th, st, inn, waited);
-    } finally {
-      this.release(th);
-    }
+  private recvAsync(fn: string, handle: Handle, inn: SMsgHdr, mdelay: number, sync: Handle): Promise<Retcode> {
+    return this.async(fn, mdelay, inn, true, (core, th) => this.startRecv(fn, core, th, handle, inn, sync, 0));
   }
 
   // ---- sl_api.h -----------------------------------------------------------------------------

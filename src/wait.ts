@@ -43,36 +43,38 @@ export function waitBlocking(core: Core, tid: number, timeoutMs: number, spin: S
 }
 
 /**
- * Resolves true when thread `tid`'s cell is set, false when `timeoutMs` passes first.
- * `crossRealm`: the completer may run in another realm, so also wait with Atomics.waitAsync.
+ * Calls `done(true)` when thread `tid`'s cell is set, or `done(false)` when `timeoutMs` passes
+ * first; exactly once. `crossRealm`: the completer may run in another realm, so also wait with
+ * Atomics.waitAsync. A callback, not a Promise, so an Async call costs one Promise in all.
  */
-export function waitAsync(core: Core, tid: number, timeoutMs: number, crossRealm: boolean): Promise<boolean> {
+export function onWake(core: Core, tid: number, timeoutMs: number, crossRealm: boolean,
+  done: (completed: boolean) => void): void {
   const i32 = core.i32;
   const idx = core.cellIndex(tid);
-  if (Atomics.load(i32, idx) !== 0) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const settle = (ok: boolean): void => {
+  if (Atomics.load(i32, idx) !== 0) { done(true); return; }
+  let settled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const slot = tid & 0x1ff;
+  const settle = (ok: boolean): void => {
+    if (settled) return;
+    settled = true;
+    if (core.wakers[slot] === waker) core.wakers[slot] = undefined;
+    if (timer !== undefined) clearTimeout(timer);
+    done(ok);
+  };
+  const waker = { tid, wake: (): void => settle(true) };
+  core.wakers[slot] = waker;
+  if (crossRealm) {
+    // A late futex wake from a previous syscall of this thread may arrive first: re-arm.
+    const arm = (): void => {
       if (settled) return;
-      settled = true;
-      core.wakers.delete(tid);
-      if (timer !== undefined) clearTimeout(timer);
-      resolve(ok);
+      const w = Atomics.waitAsync(i32, idx, 0);
+      if (!w.async) { settle(true); return; }
+      void w.value.then(() => { if (Atomics.load(i32, idx) !== 0) settle(true); else arm(); });
     };
-    core.wakers.set(tid, () => settle(true));
-    if (crossRealm) {
-      // A late futex wake from a previous syscall of this thread may arrive first: re-arm.
-      const arm = (): void => {
-        if (settled) return;
-        const w = Atomics.waitAsync(i32, idx, 0);
-        if (!w.async) { settle(true); return; }
-        void w.value.then(() => { if (Atomics.load(i32, idx) !== 0) settle(true); else arm(); });
-      };
-      arm();
-    }
-    if (timeoutMs !== Infinity) {
-      timer = setTimeout(() => settle(Atomics.load(i32, idx) !== 0), timeoutMs);
-    }
-  });
+    arm();
+  }
+  if (timeoutMs !== Infinity) {
+    timer = setTimeout(() => settle(Atomics.load(i32, idx) !== 0), timeoutMs);
+  }
 }
