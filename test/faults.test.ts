@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Kernel, rcOk, rcNotConnected, retcodeName } from 'kos-ipc';
+import { Kernel, rcOk, rcNotConnected, rcTimeout, rcInvalidArgument, retcodeName, INVALID_HANDLE } from 'kos-ipc';
 import { outMsg, inMsg, fixture, rejects } from './helpers.js';
 import { pair } from './pair.js';
 
@@ -88,6 +88,37 @@ test('wrong argument types throw a TypeError naming the call and the argument', 
   await rejects(() => kernel.connect('Client', '', 'x'), /connect: server must be a non-empty string/);
   await rejects(() => kernel.createProcess('Client'), /a process named "Client" already exists/);
   await rejects(() => client.alloc(-1), /alloc: size must be an integer/);
+  await kernel.shutdown();
+});
+
+test('a server waiting in Recv keeps waiting when its only client process ends', async () => {
+  const { kernel, server, client, sh } = await pair();
+  const recv = server.RecvExAsync(sh, inMsg().hdr, 40, INVALID_HANDLE);
+  await kernel.terminate(client);
+  is(await recv, rcTimeout, 'not woken by the client ending: it timed out');
+  await kernel.shutdown();
+});
+
+test('a Reply to a call whose client process ended returns rcNotConnected and the server goes on', async () => {
+  const { kernel, server, client, sh, ch } = await pair();
+  void client.CallAsync(ch, outMsg(1).hdr, inMsg().hdr);
+  is(await server.RecvAsync(sh, inMsg().hdr), rcOk);
+  await kernel.terminate(client);
+  is(server.Reply(sh, outMsg(2).hdr), rcNotConnected);
+  is(server.Reply(sh, outMsg(2).hdr), rcInvalidArgument, 'the abandoned call was consumed');
+  await kernel.shutdown();
+});
+
+test('a worker client that exits by itself ends its process and frees its name', async () => {
+  const kernel = await Kernel.create();
+  kernel.connect('Clientx10', 'Server', 'echo');
+  await kernel.spawn('Server', fixture('echo_server'));
+  const c = await kernel.spawn('Clientx10', fixture('echo_client'));
+  assert.equal(await c.exited, { code: 0 });
+  assert.is(kernel.process('Clientx10'), undefined);
+  kernel.connect('Clientx10', 'Server', 'echo');
+  const again = await kernel.spawn('Clientx10', fixture('echo_client'));
+  assert.equal(await again.exited, { code: 0 }, 'the same name can run again');
   await kernel.shutdown();
 });
 
