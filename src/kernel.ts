@@ -58,6 +58,28 @@ function checkName(fn: string, what: string, v: unknown): string {
   return v;
 }
 
+function checkOptions(o: KernelOptions): void {
+  if (o === null || typeof o !== 'object') throw new TypeError(`Kernel.create: options must be an object, got ${String(o)}`);
+  const mib = (k: 'memoryMiB' | 'maxMemoryMiB'): void => {
+    const v = o[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 4096)) {
+      throw new RangeError(`Kernel.create: ${k} must be a number of MiB from 1 to 4096, got ${String(v)}`);
+    }
+  };
+  mib('memoryMiB');
+  mib('maxMemoryMiB');
+  if (o.memoryMiB !== undefined && o.maxMemoryMiB !== undefined && o.maxMemoryMiB < o.memoryMiB) {
+    throw new RangeError(`Kernel.create: maxMemoryMiB (${o.maxMemoryMiB}) is below memoryMiB (${o.memoryMiB})`);
+  }
+  if (o.spin !== undefined && typeof o.spin !== 'boolean' && (typeof o.spin !== 'number' || !(o.spin >= 0))) {
+    throw new TypeError(`Kernel.create: spin must be a number of microseconds or a boolean, got ${String(o.spin)}`);
+  }
+  const w = o.wasm;
+  if (w !== undefined && !(w instanceof WebAssembly.Module) && !(w instanceof Uint8Array) && !(w instanceof ArrayBuffer)) {
+    throw new TypeError('Kernel.create: wasm must be a WebAssembly.Module, a Uint8Array or an ArrayBuffer');
+  }
+}
+
 export class Kernel {
   /** 'shared': processes may run in workers; 'unshared': in-realm processes only. */
   readonly mode: 'shared' | 'unshared';
@@ -87,13 +109,14 @@ export class Kernel {
 
   /** Boots one emulated system. */
   static async create(options: KernelOptions = {}): Promise<Kernel> {
+    checkOptions(options);
     const plat = await platform();
     const shared = plat.sharedMemory();
     const module = options.wasm instanceof WebAssembly.Module ? options.wasm
       : options.wasm ? await WebAssembly.compile(options.wasm as BufferSource)
         : await plat.loadCore(options.debug === true, shared);
     const initial = Math.max(2, Math.ceil((options.memoryMiB ?? 16) * 1048576 / PAGE));
-    const maximum = Math.max(initial, Math.ceil((options.maxMemoryMiB ?? 1024) * 1048576 / PAGE));
+    const maximum = Math.min(65536, Math.max(initial, Math.ceil((options.maxMemoryMiB ?? 1024) * 1048576 / PAGE)));
     const memory = new WebAssembly.Memory({ initial, maximum, shared } as WebAssembly.MemoryDescriptor);
     const debug = options.debug === true;
     const core = await Core.instantiate(module, memory, 0, plat.mainThreadCanBlock(), debug);
