@@ -43,6 +43,14 @@ export function handleAlloc(p: u32, o: u32, rights: u32): u32 {
   return 0;
 }
 
+/** True when process `p`'s handle table has a free entry. */
+export function handleRoom(p: u32): bool {
+  for (let s: u32 = 0; s < HANDLES_PER_PROC; s++) {
+    if (load<u32>(hent(p, s) + HE_OBJ) == 0) return true;
+  }
+  return false;
+}
+
 /** Table slot of handle `value` in process `p`, or -1 when it names no live entry there. */
 export function handleSlot(p: u32, value: u32): i32 {
   const raw = (value * INV) ^ load<u32>(hdr(H_KEY));

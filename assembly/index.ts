@@ -6,12 +6,13 @@
 import * as L from './layout';
 import {
   ST_OK, ST_LOCK_BUSY, ST_DEAD, ST_BAD_ARG, ST_NO_MEMORY, ST_QUOTA, ST_BAD_HANDLE, ST_WRONG_TYPE,
-  ST_NO_RIGHTS, ST_EXISTS,
+  ST_NO_RIGHTS, ST_EXISTS, ST_IN_USE,
 } from './status';
-import { lockAcquire, lockRelease, lockOwner } from './lock';
+import { lockAcquire, lockRelease, lockOwner, lockWakeWaiters as lockRelease2 } from './lock';
 import { threadIndex, threadAlloc, isDone } from './threads';
 import { heapAlloc, heapFree, heapOwns, heapCapacity } from './heap';
-import { handleAlloc, handleSlot, handleObj, handleRights, INVALID_HANDLE } from './handles';
+import { handleAlloc, handleSlot, handleObj, handleRights, handleRoom, INVALID_HANDLE } from './handles';
+import { objsFree } from './objects';
 import { listenerCreate, channelCreate, slotsInit } from './channels';
 import { sysCall, sysRecv, sysReply, sysCancel, finishState, peerRealm } from './rendezvous';
 import { syncCreate } from './sync';
@@ -19,8 +20,9 @@ import { interruptSet, interruptClear } from './interrupt';
 import { handleClose, procTerminate, threadFree, realmRelease } from './lifecycle';
 import { policyReset, policyAdd } from './policy';
 import {
-  nameFind, nameAdd, endpointAdd, endpointFind, NAME_CLIENT, NAME_SERVER,
+  nameFind, nameAdd, namesFree, endpointAdd, endpointFind, NAME_CLIENT, NAME_SERVER,
 } from './registry';
+import { shapeAdd, shapeCount, SHAPE_MAX_DESC } from './shapes';
 
 const ADMIN: i32 = 0x40000000;
 
@@ -171,30 +173,58 @@ export function k_connect(cp: u32, sp: u32, name: u32, len: u32): i32 {
       load<i32>(L.proc(sp) + L.P_STATE) != L.PS_ALIVE) return leave(ST_DEAD);
   if (nameFind(cp, NAME_CLIENT, name, len) != 0) return leave(ST_EXISTS);
   let lh = nameFind(sp, NAME_SERVER, name, len);
+  const newListener = lh == 0;
+  // check that every table has room before creating anything: a failure leaves no trace
+  if (!namesFree(newListener ? 2 : 1) || !objsFree(newListener ? 2 : 1) || !handleRoom(cp) ||
+      (newListener && !handleRoom(sp)) || (newListener && cp == sp && !handleRoom2(cp))) {
+    return leave(ST_QUOTA);
+  }
   let l: i32;
-  let newListener = false;
-  if (lh != 0) {
+  if (!newListener) {
     l = <i32>handleObj(sp, <u32>handleSlot(sp, lh));
   } else {
     l = listenerCreate(sp);
-    if (l < 0) return leave(ST_QUOTA);
     lh = handleAlloc(sp, <u32>l, L.R_RECV);
-    if (lh == 0) { store<i32>(L.obj(<u32>l) + L.O_KIND, L.K_FREE); return leave(ST_QUOTA); }
-    newListener = true;
+    nameAdd(sp, NAME_SERVER, lh, name, len);
   }
   const c = channelCreate(cp, sp, <u32>l);
-  if (c < 0) return leave(ST_QUOTA);
   const ch = handleAlloc(cp, <u32>c, L.R_CALL);
-  if (ch == 0) return leave(ST_QUOTA);
   nameAdd(cp, NAME_CLIENT, ch, name, len);
-  if (newListener) nameAdd(sp, NAME_SERVER, lh, name, len);
   return leave(ST_OK);
+}
+
+/** Two free handle entries in process `p` (a process connected to itself needs both). */
+function handleRoom2(p: u32): bool {
+  let free: u32 = 0;
+  for (let s: u32 = 0; s < L.HANDLES_PER_PROC && free < 2; s++) {
+    if (load<u32>(L.hent(p, s) + L.HE_OBJ) == 0) free++;
+  }
+  return free >= 2;
 }
 
 export function k_endpoint(p: u32, riid: u32, name: u32, len: u32): i32 {
   if (p >= L.MAX_PROCS || len == 0 || len > L.NAME_MAX || riid >= 0xFFFF) return ST_BAD_ARG;
   if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
   return leave(endpointAdd(p, riid, name, len));
+}
+
+/**
+ * Declares a message shape of server process `p` (shapes.ts): `ndesc` descriptor triples are
+ * read from the admin scratch area at `desc` (at or after TABLES_END, below the heap).
+ */
+export function k_shape_add(
+  p: u32, riid: u32, mid: u32, kind: u32, min: u32, max: u32, ndesc: u32, desc: u32,
+): i32 {
+  if (p >= L.MAX_PROCS || ndesc > SHAPE_MAX_DESC || desc < L.TABLES_END ||
+      <u64>desc + <u64>(ndesc * 12) > <u64>L.HEAP_BASE) return ST_BAD_ARG;
+  if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
+  if (load<i32>(L.proc(p) + L.P_STATE) != L.PS_ALIVE) return leave(ST_DEAD);
+  return leave(shapeAdd(p, riid, mid, kind, min, max, ndesc, desc));
+}
+
+/** Shapes declared by process `p` (0 once it ended). */
+export function k_shape_count(p: u32): u32 {
+  return p < L.MAX_PROCS ? shapeCount(p) : 0;
 }
 
 export function k_policy_reset(defaultGrant: u32): i32 {
@@ -230,7 +260,8 @@ export function k_sl_riid(tid: u32, h: u32, name: u32, len: u32): u32 {
   let riid: u32 = 0xFFFF;
   if (s >= 0) {
     const o = handleObj(p, <u32>s);
-    if (load<i32>(L.obj(o) + L.O_KIND) == L.K_CHANNEL) {
+    // a disconnected channel's server slot may already hold another process: ask nobody
+    if (load<i32>(L.obj(o) + L.O_KIND) == L.K_CHANNEL && (load<i32>(L.obj(o) + L.O_FLAGS) & L.OF_CLOSED) == 0) {
       riid = endpointFind(load<u32>(L.obj(o) + L.O_SERVER) - 1, name, len);
     }
   }
@@ -346,15 +377,33 @@ export function k_free(tid: u32, addr: u32): i32 {
   if (t < 0) return -t;
   const p = procOf(t);
   if (!heapOwns(p, addr)) return leave(ST_BAD_ARG);
+  if (inFlightUses(p, addr, heapCapacity(addr))) return leave(ST_IN_USE);
   heapFree(addr);
   return leave(ST_OK);
 }
 
-/** The thread's staging buffer, grown to at least `bytes`: its address, 0, or 1 if busy. */
+/** True when a syscall in flight of process `p` uses [addr, addr + cap) in place. */
+function inFlightUses(p: u32, addr: u32, cap: u32): bool {
+  const end = addr + cap;
+  for (let i: u32 = 0; i < L.MAX_THREADS; i++) {
+    const a = L.thread(i);
+    const st = load<i32>(a + L.T_STATE);
+    if (load<u32>(a + L.T_PROC) != p || (st != L.TS_QUEUED && st != L.TS_WAIT_REPLY && st != L.TS_WAIT_RECV)) continue;
+    const c1 = load<u32>(a + L.T_OUT_C), c2 = load<u32>(a + L.T_OUT_A);
+    const c3 = load<u32>(a + L.T_IN_C), c4 = load<u32>(a + L.T_IN_A);
+    if ((c1 >= addr && c1 < end) || (c2 >= addr && c2 < end) || (c3 >= addr && c3 < end) || (c4 >= addr && c4 < end)) return true;
+  }
+  return false;
+}
+
+/**
+ * The thread's staging buffer, grown to at least `bytes`: its address, 0 when memory is
+ * exhausted, 1 if the lock is busy, 2 when the thread or its process is gone.
+ */
 export function k_stage(tid: u32, bytes: u32): u32 {
   const t = enter(tid);
   if (t == -ST_LOCK_BUSY) return 1;
-  if (t < 0) return 0;
+  if (t < 0) return 2;
   const a = L.thread(<u32>t);
   let s = load<u32>(a + L.T_STAGE);
   if (s == 0 || load<u32>(a + L.T_STAGE_CAP) < bytes) {
@@ -376,5 +425,19 @@ export function k_unlock_after_trap(who: i32): void {
 
 export function k_lock_owner(): i32 {
   return lockOwner();
+}
+
+/**
+ * After a worker was terminated: if the lock is held by a thread that no longer exists (the
+ * worker was stopped between taking and releasing it, in the entry that found its thread
+ * gone), release it. Returns 1 when it did.
+ */
+export function k_unlock_if_dead_owner(): i32 {
+  const owner = lockOwner();
+  if (owner == 0 || owner == ADMIN) return 0;
+  if (threadIndex(<u32>owner) >= 0) return 0;
+  if (atomic.cmpxchg<i32>(L.LOCK_ADDR, owner, 0) != owner) return 0;
+  lockRelease2();
+  return 1;
 }
 

@@ -17,6 +17,8 @@
 //               | names      512 x 64 B      |  service locator: channel names
 //               | endpoints  512 x 64 B      |  endpoint name -> RIID per server process
 //               | policy rules 256 x 16 B    |
+//               | message shapes             |  4 B per process + 512 x 192 B (shapes.ts)
+//   TABLES_END  +----------------------------+  admin scratch: names, shape descriptors
 //   HEAP_BASE   +----------------------------+  0x0010_0000
 //               | heap: process.alloc and    |  size-classed blocks, grows with memory.grow
 //               | per-thread staging buffers |
@@ -73,7 +75,13 @@ export const MAX_RULES: u32 = 256;
 export const RULE_SIZE: u32 = 16;
 export const RULES: u32 = ENDPOINTS + MAX_ENDPOINTS * NAME_SIZE;
 
-export const TABLES_END: u32 = RULES + MAX_RULES * RULE_SIZE;
+// Message shapes (shapes.ts): a count per process, then the records.
+export const MAX_SHAPES: u32 = 512;   // a power of two (open addressing)
+export const SHAPE_SIZE: u32 = 192;
+export const SHAPES: u32 = RULES + MAX_RULES * RULE_SIZE;
+export const SHAPE_RECORDS: u32 = SHAPES + MAX_PROCS * 4;
+
+export const TABLES_END: u32 = SHAPE_RECORDS + MAX_SHAPES * SHAPE_SIZE;
 export const HEAP_BASE: u32 = 0x100000;
 
 // ---- process record ------------------------------------------------------------------------

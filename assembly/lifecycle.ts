@@ -20,6 +20,7 @@ import { handleSlot, handleDrop, handleValue } from './handles';
 import { listenerDestroy, channelDestroy } from './channels';
 import { syncDestroy } from './interrupt';
 import { nameForgetHandle, namesForgetProcess } from './registry';
+import { shapesForgetProcess } from './shapes';
 import { sysCancel } from './rendezvous';
 import { threadRelease } from './threads';
 import { heapFree, heapFreeAll } from './heap';
@@ -80,6 +81,7 @@ export function procTerminate(p: u32): void {
     if (load<i32>(a + T_STATE) != TS_FREE && load<u32>(a + T_PROC) == p) threadRelease(i);
   }
   namesForgetProcess(p);
+  shapesForgetProcess(p);
   heapFreeAll(p); // staging buffers included: they are owned by the process
   store<i32>(proc(p) + P_STATE, PS_FREE);
 }

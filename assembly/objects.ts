@@ -15,6 +15,15 @@ export function objAlloc(kind: i32): i32 {
   return -1;
 }
 
+/** True when the object table has at least `n` free entries. */
+export function objsFree(n: u32): bool {
+  let free: u32 = 0;
+  for (let i: u32 = 0; i < MAX_OBJECTS && free < n; i++) {
+    if (load<i32>(obj(i) + O_KIND) == K_FREE) free++;
+  }
+  return free >= n;
+}
+
 export function objFree(i: u32): void {
   memory.fill(obj(i), 0, OBJ_SIZE);
 }

@@ -40,6 +40,15 @@ function add(table: u32, count: u32, p: u32, kind: u32, value: u32, name: u32, l
   return ST_QUOTA;
 }
 
+/** True when the name table has at least `n` free entries. */
+export function namesFree(n: u32): bool {
+  let free: u32 = 0;
+  for (let i: u32 = 0; i < MAX_NAMES && free < n; i++) {
+    if (load<u32>(NAMES + i * NAME_SIZE + N_PROC) == 0) free++;
+  }
+  return free >= n;
+}
+
 /** The handle registered for `name` in process `p`, or 0. */
 export function nameFind(p: u32, kind: u32, name: u32, len: u32): u32 {
   const i = find(NAMES, MAX_NAMES, p, kind, name, len);

@@ -34,6 +34,7 @@ import {
 } from './status';
 import { handleSlot, handleObj, handleRights, INVALID_HANDLE } from './handles';
 import { checkOutgoing, checkIncoming, sentSize } from './message';
+import { shapeCheckRequest, shapeCheckReply, queuedSize } from './shapes';
 import { policyAllows } from './policy';
 import { complete, qPush, qPop, qRemove, threadIndex, tidOf } from './threads';
 import {
@@ -68,8 +69,9 @@ function setIn(a: u32, c: u32, ccap: u32, ar: u32, acap: u32): void {
 
 /**
  * (D) Copies caller `t`'s request into receiver `r`'s buffers and opens the reply slot.
- * Returns ST_OK, or ST_INVALID_MSG when the request does not fit the receiver's buffers (the
- * caller is then not delivered; the callers of deliver report it to both sides).
+ * Returns ST_OK, or ST_INVALID_MSG when the request does not fit the receiver's buffers or no
+ * longer passes the checks of (C1) (shapes.ts queuedSize) (the caller is then not delivered;
+ * the callers of deliver report it to both sides).
  */
 function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   const ta = thread(t), ra = thread(r);
@@ -78,7 +80,7 @@ function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   assert(load<i32>(ta + T_STATE) == TS_QUEUED || load<i32>(ta + T_STATE) == TS_IDLE, 'deliver: caller already received');
   assert(load<i32>(ra + T_STATE) != TS_DONE, 'deliver: receiver already completed');
   const c = load<u32>(ta + T_OUT_C);
-  const clen = sentSize(c);
+  const clen = queuedSize(t, load<u32>(ra + T_PROC)); // checked again: an in-place buffer may have changed
   const alen = load<u32>(ta + T_OUT_ALEN);
   const p = load<u32>(ta + T_PROC);
   store<u32>(ra + T_RX_TASK, load<u32>(proc(p) + P_TASK));
@@ -110,6 +112,8 @@ export function sysCall(
   const so = syncArg(p, syncH);
   if (so < 0) return -so;
   let st = checkOutgoing(oc, oclen, oa, oalen);
+  if (st != ST_OK) return st;
+  st = shapeCheckRequest(c, oc, oa, oalen);
   if (st != ST_OK) return st;
   st = checkIncoming(ic, iccap, ia, iacap);
   if (st != ST_OK) return st;
@@ -200,7 +204,9 @@ export function sysReply(t: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u3
   const l = handleObj(p, <u32>hs);
   if (load<i32>(obj(l) + O_KIND) != K_LISTENER) return ST_WRONG_TYPE;
   if ((handleRights(p, <u32>hs) & R_RECV) == 0) return ST_NO_RIGHTS;
-  const st = checkOutgoing(oc, oclen, oa, oalen);
+  let st = checkOutgoing(oc, oclen, oa, oalen);
+  if (st != ST_OK) return st;
+  st = shapeCheckReply(p, oc, oa, oalen);
   if (st != ST_OK) return st;
   const s = slotFind(l, tid);
   if (s < 0) return ST_NO_CALL;
@@ -224,7 +230,7 @@ export function sysReply(t: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u3
     complete(c, ST_DENIED);
     return ST_DENIED;
   }
-  const clen = sentSize(oc);
+  const clen = min(sentSize(oc), oclen); // read again: never past the checked buffer
   if (clen > load<u32>(ca + T_IN_CCAP) || oalen > load<u32>(ca + T_IN_ACAP)) {
     complete(c, ST_INVALID_MSG);
     return ST_INVALID_MSG;

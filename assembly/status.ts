@@ -39,3 +39,5 @@ export const ST_UNSUPPORTED: i32 = 18;
 export const ST_BAD_ARG: i32 = 19;
 /** A name is already registered. */
 export const ST_EXISTS: i32 = 20;
+/** process.free: a call in flight still uses the buffer in place. */
+export const ST_IN_USE: i32 = 21;

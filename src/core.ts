@@ -18,6 +18,9 @@ export interface CoreExports {
   k_realm_release(p: number, realm: number): number;
   k_connect(cp: number, sp: number, name: number, len: number): number;
   k_endpoint(p: number, riid: number, name: number, len: number): number;
+  k_shape_add(p: number, riid: number, mid: number, kind: number, min: number, max: number,
+    ndesc: number, desc: number): number;
+  k_shape_count(p: number): number;
   k_policy_reset(defaultGrant: number): number;
   k_policy_add(events: number, src: number, dst: number, iid: number, mid: number, grant: number): number;
   k_sl_lookup(tid: number, server: number, name: number, len: number): number;
@@ -39,6 +42,7 @@ export interface CoreExports {
   k_stage(tid: number, bytes: number): number;
   k_unlock_after_trap(who: number): void;
   k_lock_owner(): number;
+  k_unlock_if_dead_owner(): number;
 }
 
 /** Layout facts read once from the core (k_layout), so the core stays the one source. */
@@ -76,7 +80,14 @@ export class Core {
   crossRealm = false;
   /** Spin budget (microseconds) of blocking waits; 0 when no spare core exists. */
   spinUs = 0;
+  /** The adaptive budget of this realm's next blocking wait (wait.ts); undefined: spinUs. */
+  spinNextUs: number | undefined = undefined;
+  /** Waits since that budget fell to nothing (wait.ts). */
+  spinSkipped = 0;
   private u8view: Uint8Array;
+  /** u8view.buffer and its byteLength, kept in fields: the typed-array getters cost more. */
+  private kbuf: ArrayBufferLike;
+  private kbytes: number;
   private i32view: Int32Array;
   private readonly kernelBuffers = new WeakSet<ArrayBufferLike>();
   private lockIndex: number;
@@ -88,6 +99,8 @@ export class Core {
     this.realm = realm;
     this.canBlock = canBlock;
     this.u8view = new Uint8Array(memory.buffer);
+    this.kbuf = this.u8view.buffer;
+    this.kbytes = this.u8view.byteLength;
     this.i32view = new Int32Array(memory.buffer);
     this.kernelBuffers.add(memory.buffer);
     this.shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
@@ -109,8 +122,9 @@ export class Core {
     const env = {
       memory,
       wake(tid: number): void {
+        // Called from inside the core: only schedule, never re-enter the core from here.
         const w = core?.wakers[tid & 0x1ff];
-        if (w !== undefined && w.tid === tid >>> 0) w.wake();
+        if (w !== undefined && w.tid === tid >>> 0) queueMicrotask(w.wake);
       },
     };
     let instance: WebAssembly.Instance;
@@ -128,7 +142,7 @@ export class Core {
 
   /** A byte view of all kernel memory (refreshed when the memory grew). */
   u8(end = 0): Uint8Array {
-    if (end > this.u8view.byteLength) this.refresh();
+    if (end > this.kbytes) this.refresh();
     return this.u8view;
   }
 
@@ -141,13 +155,15 @@ export class Core {
     const buf = this.memory.buffer;
     this.kernelBuffers.add(buf);
     this.u8view = new Uint8Array(buf);
+    this.kbuf = buf;
+    this.kbytes = this.u8view.byteLength;
     this.i32view = new Int32Array(buf);
   }
 
   /** True when `view` lies in kernel memory (process.alloc), so it can be used in place. */
   inKernel(view: Uint8Array): boolean {
     const b = view.buffer;
-    if (b === this.u8view.buffer) return true;
+    if (b === this.kbuf) return true;
     // a plain ArrayBuffer is never the shared kernel memory: no need to ask memory.buffer
     if (this.shared && !(b instanceof SharedArrayBuffer)) return false;
     if (this.kernelBuffers.has(b)) return true;

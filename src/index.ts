@@ -15,4 +15,7 @@ export * from './services/rtl/nk_msg.js';
 export * from './nk/arena.js';
 export * from './nk/types.js';
 export * from './nk/message_layout.js';
+export * from './nk/message_shape.js';
+export * from './nk/idl_layout.js';
+export type { Interfaces } from './shapes.js';
 export * from './rtl/retcode.js';

@@ -11,8 +11,14 @@
  *     module: ./server.js
  *     endpoints:                   # name: interface, in RIID order
  *       main: Echo
+ *     args: [--verbose]            # optional: thisProcess().args (EntitySetArgs)
+ *   interfaces:                    # optional: message shapes the kernel checks (see Kernel.md)
+ *     Echo:
+ *       methods:
+ *       - { name: Echo, in: { value: string<256> }, out: { result: string<256> } }
  */
 import type { Endpoints } from './kernel.js';
+import type { Interfaces } from './shapes.js';
 
 export interface InitConnection { target: string; id: string }
 export interface InitEntity {
@@ -20,17 +26,20 @@ export interface InitEntity {
   module?: string | URL;
   connections?: InitConnection[];
   endpoints?: Endpoints;
+  args?: string[];
 }
-export interface InitDescription { entities: InitEntity[] }
+export interface InitDescription { entities: InitEntity[]; interfaces?: Interfaces }
 
-export interface ParsedEntity { name: string; module?: string | URL; connections: InitConnection[]; endpoints?: Endpoints }
+export interface ParsedEntity {
+  name: string; module?: string | URL; connections: InitConnection[]; endpoints?: Endpoints; args?: string[];
+}
 
 function fail(what: string): never {
   throw new TypeError(`init: ${what}`);
 }
 
 /** Validates a description; YAML text is parsed with the `yaml` package, loaded only then. */
-export async function parseInit(description: InitDescription | string): Promise<{ entities: ParsedEntity[] }> {
+export async function parseInit(description: InitDescription | string): Promise<{ entities: ParsedEntity[]; interfaces?: Interfaces }> {
   let d: unknown = description;
   if (typeof d === 'string') {
     const { parse } = await import('yaml');
@@ -61,6 +70,10 @@ export async function parseInit(description: InitDescription | string): Promise<
     const out: ParsedEntity = { name: e.name, connections };
     if (e.module !== undefined) out.module = e.module;
     if (e.endpoints !== undefined) out.endpoints = e.endpoints;
+    if (e.args !== undefined) {
+      if (!Array.isArray(e.args) || e.args.some((a) => typeof a !== 'string')) fail(`entities[${i}].args must be a list of strings`);
+      out.args = e.args;
+    }
     return out;
   });
   for (const e of entities) {
@@ -68,5 +81,9 @@ export async function parseInit(description: InitDescription | string): Promise<
       if (!seen.has(c.target)) fail(`entity "${e.name}" connects to "${c.target}", which is not declared`);
     }
   }
-  return { entities };
+  const interfaces = (d as InitDescription).interfaces;
+  if (interfaces !== undefined && (typeof interfaces !== 'object' || interfaces === null || Array.isArray(interfaces))) {
+    fail('`interfaces` must map interface names to their descriptions');
+  }
+  return interfaces === undefined ? { entities } : { entities, interfaces };
 }

@@ -10,6 +10,8 @@ import type { Platform, WorkerHandle } from './platform/types.js';
 import { ST_OK, ST_EXISTS, ST_QUOTA, ST_LOCK_BUSY, ST_DEAD } from './rtl/status.js';
 import { parseInit, type InitDescription } from './init.js';
 import { compilePolicy, type Policy } from './policy.js';
+import { planShapes, declareShapes, rememberEndpoints, declareInterface, type Interfaces } from './shapes.js';
+import type { IdlInterface } from './nk/idl_layout.js';
 
 export interface KernelOptions {
   /** The core as bytes or a compiled module (default: the .wasm shipped beside this file). */
@@ -34,6 +36,11 @@ export type Endpoints = Record<string, string> | { name: string; interface?: str
 
 export interface ProcessOptions {
   endpoints?: Endpoints;
+  /**
+   * Message shapes of the endpoints' interfaces, by interface name: the kernel then checks the
+   * arena descriptors of every request and response of those methods (docs/message-format.md).
+   */
+  interfaces?: Interfaces;
   /** Arguments of a spawned process (EntitySetArgs): `thisProcess().args` inside its worker. */
   args?: string[];
 }
@@ -62,7 +69,7 @@ function checkOptions(o: KernelOptions): void {
   if (o === null || typeof o !== 'object') throw new TypeError(`Kernel.create: options must be an object, got ${String(o)}`);
   const mib = (k: 'memoryMiB' | 'maxMemoryMiB'): void => {
     const v = o[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 4096)) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 4096)) {
       throw new RangeError(`Kernel.create: ${k} must be a number of MiB from 1 to 4096, got ${String(v)}`);
     }
   };
@@ -166,16 +173,27 @@ export class Kernel {
     checkName(fn, 'name', name);
     if (this.byName.has(name)) throw new Error(`${fn}: a process named "${name}" already exists`);
     const cls = this.classId(name);
+    const shapes = planShapes(fn, options.endpoints, options.interfaces);
     const p = this.admin(() => {
       const r = this.core.exports.k_proc_create(realm, cls);
       return r === -ST_LOCK_BUSY ? ST_LOCK_BUSY : r < 0 ? -1 - ST_QUOTA : r + 100;
     });
     if (p < 100) throw new Error(`${fn}: the kernel's process table is full (${this.core.layout.maxProcs} processes)`);
     const index = p - 100;
-    const proc = new Process(name, index, this.core.exports.k_proc_task(index) >>> 0, local ? this.core : null);
+    const args = argsOf(fn, options.args);
+    const proc = new Process(name, index, this.core.exports.k_proc_task(index) >>> 0, local ? this.core : null, args);
     this.byName.set(name, proc);
-    this.addEndpoints(fn, proc, options.endpoints);
-    this.applyPending();
+    try {
+      this.addEndpoints(fn, proc, options.endpoints);
+      rememberEndpoints(proc, options.endpoints);
+      declareShapes(this.core, (f) => this.admin(f), fn, name, index, shapes);
+      this.applyPending();
+    } catch (e) {
+      // a process that cannot be set up as asked is not left half made
+      this.release(proc);
+      proc.markEnded({ code: 0, error: e });
+      throw e;
+    }
     return proc;
   }
 
@@ -314,12 +332,33 @@ export class Kernel {
       for (const c of e.connections) this.connect(e.name, c.target, c.id);
     }
     for (const e of desc.entities) {
-      const options = e.endpoints ? { endpoints: e.endpoints } : {};
+      const options: ProcessOptions = {};
+      if (e.endpoints) options.endpoints = e.endpoints;
+      if (e.args) options.args = e.args;
+      if (e.endpoints && desc.interfaces) {
+        // only the interfaces this entity's endpoints name
+        const names = new Set(Array.isArray(e.endpoints) ? e.endpoints.map((x) => x.interface) : Object.values(e.endpoints));
+        const mine = Object.fromEntries(Object.entries(desc.interfaces).filter(([n]) => names.has(n)));
+        if (Object.keys(mine).length > 0) options.interfaces = mine;
+      }
       if (e.module) started.push(this.spawn(e.name, e.module, options));
       else out[e.name] = this.createProcess(e.name, options);
     }
     for (const p of await Promise.all(started)) out[p.name] = p;
     return out;
+  }
+
+  /**
+   * Declares the message shapes of endpoint `endpoint` (its name or RIID) of `process`: from now
+   * on the kernel checks the requests and responses of its methods (docs/message-format.md).
+   */
+  declareInterface(process: string | Process, endpoint: string | number, description: IdlInterface): void {
+    this.open('declareInterface');
+    const p = typeof process === 'string' ? this.byName.get(process) : process;
+    if (!(p instanceof Process) || this.byName.get(p.name) !== p) {
+      throw new TypeError(`declareInterface: not a live process of this kernel: ${String((process as Process)?.name ?? process)}`);
+    }
+    declareInterface(this.core, (f) => this.admin(f), p, endpoint, description);
   }
 
   /** Replaces the security policy: rules in order, first match decides. */
@@ -353,6 +392,7 @@ export class Kernel {
     const worker = this.workers.get(p);
     if (worker) {
       await worker.terminate();
+      this.recoverLock();
       return worker.exit;
     }
     p.markEnded({ code: 0 });
@@ -374,10 +414,20 @@ export class Kernel {
     if (!set) return;
     this.threadWorkers.delete(p);
     await Promise.all([...set].map((w) => w.terminate()));
+    this.recoverLock();
+  }
+
+  /**
+   * A worker stopped between taking and releasing the kernel lock (only possible in the entry
+   * that finds its freshly freed thread gone) would leave it held: release it (lock.ts).
+   */
+  private recoverLock(): void {
+    if (!this.closed || this.workers.size > 0) this.core.exports.k_unlock_if_dead_owner();
   }
 
   private ended(p: Process, exit: { code: number; error?: unknown }): void {
     this.workers.delete(p);
+    this.recoverLock();
     if (!this.closed) this.release(p);
     void this.endThreads(p);
     p.markEnded(exit);

@@ -5,7 +5,7 @@
  */
 import { ADMIN_OWNER, type Core } from './core.js';
 import { Thread } from './thread.js';
-import { stage, deliverIn } from './message_io.js';
+import { stage, deliverIn, OUT, IN, BOTH } from './message_io.js';
 import { waitBlocking, onWake } from './wait.js';
 import {
   ST_OK, ST_WOULD_BLOCK, ST_LOCK_BUSY, ST_DEADLOCK, ST_DEAD, ST_TIMEOUT, ST_INVALID_MSG,
@@ -175,7 +175,7 @@ export class Process {
     const th = this.acquire(core);
     if (!th) return rcQuotaExceeded;
     try {
-      let st = stage(core, th, fn, msgOut, null);
+      let st = stage(core, th, fn, msgOut, null, OUT);
       if (st === ST_OK) {
         const to = msgOut.threadId >>> 0;
         const ex = core.exports;
@@ -192,7 +192,7 @@ export class Process {
     sync: unknown, flags: number): number {
     const h = checkHandle(fn, 'handle', handle);
     const s = checkHandle(fn, 'syncHandle', sync);
-    const st = stage(core, th, fn, out, inn);
+    const st = stage(core, th, fn, out, inn, BOTH);
     if (st !== ST_OK) return st;
     const ex = core.exports;
     const t = th.tid;
@@ -217,7 +217,7 @@ export class Process {
     flags: number): number {
     const h = checkHandle(fn, 'handle', handle);
     const s = checkHandle(fn, 'syncHandle', sync);
-    const st = stage(core, th, fn, null, inn);
+    const st = stage(core, th, fn, null, inn, IN);
     if (st !== ST_OK) return st;
     const ex = core.exports;
     const t = th.tid;
@@ -367,7 +367,8 @@ export class Process {
     try {
       let a = core.exports.k_stage(th.tid, 64) >>> 0;
       while (a === 1) { core.waitLock(); a = core.exports.k_stage(th.tid, 64) >>> 0; }
-      if (a === 0) this.died(fn);
+      if (a === 2) this.died(fn);
+      if (a === 0) return fail; // kernel memory exhausted
       if (th.stageCap < 64) { th.stage = a; th.stageCap = 64; }
       core.u8(a + bytes.length).set(bytes, a);
       return f(core, th.tid, a, bytes.length);

@@ -29,6 +29,7 @@ export const ST_DEAD = 17;
 export const ST_UNSUPPORTED = 18;
 export const ST_BAD_ARG = 19;
 export const ST_EXISTS = 20;
+export const ST_IN_USE = 21;
 
 /** Retcode of each status, indexed by status. ST_WOULD_BLOCK, ST_LOCK_BUSY, ST_DEADLOCK and
  * ST_DEAD never reach the API as codes (the layer waits, retries or throws). */
@@ -54,6 +55,7 @@ const TO_RETCODE: readonly Retcode[] = [
   rcUnimplemented,    // ST_UNSUPPORTED
   rcInvalidArgument,  // ST_BAD_ARG
   rcAlreadyExists,    // ST_EXISTS
+  rcBusy,             // ST_IN_USE
 ];
 
 export function toRetcode(st: number): Retcode {

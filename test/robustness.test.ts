@@ -1,0 +1,114 @@
+// Bad input and exhausted tables: clear errors, and nothing half made.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Kernel, rcOk, rcBusy, rcInvalidArgument, retcodeName, INVALID_HANDLE, INVALID_RIID, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset } from 'kos-ipc';
+import { outMsg, inMsg, valueOf, rejects } from './helpers.js';
+import { pair } from './pair.js';
+
+const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);
+
+test('a null message header is a TypeError, never a resent request', async () => {
+  const { kernel, server, client, sh, ch } = await pair();
+  const call = client.CallAsync(ch, outMsg(1).hdr, inMsg().hdr);
+  is(await server.RecvAsync(sh, inMsg().hdr), rcOk);
+  is(server.Reply(sh, outMsg(2).hdr), rcOk);
+  is(await call, rcOk);
+  await rejects(() => client.CallAsync(ch, null as never, inMsg().hdr), /CallAsync: msgOut must be an SMsgHdr, got null/);
+  await rejects(() => client.CallAsync(ch, outMsg(1).hdr, null as never), /CallAsync: msgIn must be an SMsgHdr, got null/);
+  await rejects(() => server.RecvAsync(sh, null as never), /RecvAsync: msgIn must be an SMsgHdr, got null/);
+  await rejects(() => server.Reply(sh, null as never), /Reply: msgOut must be an SMsgHdr, got null/);
+  await kernel.shutdown();
+});
+
+test('an async mdelay beyond 2^31-1 ms waits instead of timing out at once', async () => {
+  const { kernel, server, client, sh, ch } = await pair();
+  const reply = inMsg();
+  const call = client.CallExAsync(ch, outMsg(1).hdr, reply.hdr, 3000000000, INVALID_HANDLE);
+  await new Promise((r) => setTimeout(r, 30));
+  is(await server.RecvAsync(sh, inMsg().hdr), rcOk);
+  is(server.Reply(sh, outMsg(9).hdr), rcOk);
+  is(await call, rcOk);
+  assert.is(valueOf(reply), 9);
+  await kernel.shutdown();
+});
+
+test('connect reports a full table and creates nothing for the refused channel', async () => {
+  const kernel = await Kernel.create();
+  const c = kernel.createProcess('C'), s = kernel.createProcess('S');
+  let made = 0;
+  let error = '';
+  for (; made < 400; made++) {
+    try { kernel.connect(c, s, `ch${made}`); } catch (e) { error = (e as Error).message; break; }
+  }
+  assert.match(error, /connect: the kernel's tables are full/);
+  assert.ok(made > 100, `made ${made} channels`);
+  assert.is(c.ServiceLocatorConnect(`ch${made}`), INVALID_HANDLE);
+  assert.is(s.ServiceLocatorRegister(`ch${made}`), INVALID_HANDLE);
+  const h = c.ServiceLocatorConnect(`ch${made - 1}`);
+  const call = c.CallAsync(h, outMsg(3).hdr, inMsg().hdr);
+  is(await s.RecvAsync(s.ServiceLocatorRegister(`ch${made - 1}`), inMsg().hdr), rcOk);
+  is(s.Reply(s.ServiceLocatorRegister(`ch${made - 1}`), outMsg(4).hdr), rcOk);
+  is(await call, rcOk);
+  await kernel.shutdown();
+});
+
+test('createProcess that fails leaves no process behind', async () => {
+  const kernel = await Kernel.create();
+  await rejects(() => kernel.createProcess('P', { endpoints: { ['x'.repeat(60)]: 'I' } }), /createProcess: .* names have at most 48/);
+  assert.is(kernel.process('P'), undefined);
+  const p = kernel.createProcess('P');
+  assert.ok(p.taskId > 0, 'the name is free again');
+  await kernel.shutdown();
+});
+
+test('ServiceLocatorGetRiid answers INVALID_RIID for a channel whose server has ended', async () => {
+  const { kernel, server, client, ch } = await pair();
+  assert.is(client.ServiceLocatorGetRiid(ch, 'main'), 0);
+  await kernel.terminate(server);
+  kernel.createProcess('Server2', { endpoints: { main: 'Echo' } });
+  assert.is(client.ServiceLocatorGetRiid(ch, 'main'), INVALID_RIID);
+  await kernel.shutdown();
+});
+
+test('free refuses with rcBusy a buffer a call in flight uses in place', async () => {
+  const { kernel, server, client, sh, ch } = await pair();
+  const buf = client.alloc(32);
+  nk_req_reset(buf);
+  buf[24] = 77;
+  const o = new SMsgHdr(); PackOutMsg(o, buf, null);
+  const call = client.CallAsync(ch, o, inMsg().hdr);
+  is(client.free(buf), rcBusy, 'queued: the request still lives there');
+  const got = inMsg();
+  is(await server.RecvAsync(sh, got.hdr), rcOk);
+  assert.is(got.buf[24], 77);
+  is(server.Reply(sh, outMsg(0).hdr), rcOk);
+  is(await call, rcOk);
+  is(client.free(buf), rcOk, 'free once the call is over');
+  const rbuf = server.alloc(64);
+  const hin = new SMsgHdr(); PackInMsg(hin, rbuf, null);
+  const recv = server.RecvAsync(sh, hin);
+  is(server.free(rbuf), rcBusy, 'a Recv waiting to write into it');
+  const c2 = client.CallAsync(ch, outMsg(5).hdr, inMsg().hdr);
+  is(await recv, rcOk);
+  is(server.Reply(sh, outMsg(6).hdr), rcOk);
+  is(await c2, rcOk);
+  await kernel.shutdown();
+});
+
+test('init passes entity args and checks the interfaces it declares', async () => {
+  const kernel = await Kernel.create();
+  const procs = await kernel.init({
+    entities: [
+      { name: 'Client', args: ['--fast'], connections: [{ target: 'Server', id: 'c' }] },
+      { name: 'Server', endpoints: { main: 'Echo' } },
+    ],
+    interfaces: { Echo: { methods: [{ name: 'Echo', in: { value: 'UInt32' }, out: { result: 'UInt32' } }] } },
+  });
+  assert.equal([...procs.Client!.args], ['--fast']);
+  const ch = procs.Client!.ServiceLocatorConnect('c');
+  const bad = outMsg(1, { size: 40 });
+  is(await procs.Client!.CallAsync(ch, bad.hdr, inMsg().hdr), rcInvalidArgument, 'a request larger than Echo declares');
+  await kernel.shutdown();
+});
+
+test.run();
