@@ -9,36 +9,9 @@ import type { Core } from './core.js';
 export interface SpinPolicy {
   /** Spin budget in microseconds before Atomics.wait; 0 disables spinning. */
   spinUs: number;
-  /**
-   * The budget of the next wait (adapts; see spinBudget). Undefined: spinUs. Kept on the
-   * policy object (one per realm, so per thread) for the wait loop to read without a lookup.
-   */
-  spinNextUs?: number;
-  /** Waits since the budget fell to nothing (a full-budget probe every PROBE_EVERY). */
-  spinSkipped?: number;
 }
 
 const now = (): number => performance.now();
-
-/** Below this the budget is not worth a clock read: spin none. */
-const SPIN_MIN_US = 1;
-/** While the budget is nothing, every PROBE_EVERY-th wait spins the full budget once more. */
-const PROBE_EVERY = 16;
-
-/**
- * The spin budget of this wait. A spin that sees the cell set keeps the full budget; one that
- * runs out halves the next (down to nothing): a peer that did not answer within the budget is
- * usually not running (its core is taken by another thread or process), and spinning on only
- * keeps it off the core longer. While nothing is spun, a periodic full-budget probe notices a
- * core that became free again.
- */
-function spinBudget(spin: SpinPolicy): number {
-  const next = spin.spinNextUs ?? spin.spinUs;
-  if (next > 0) return next;
-  const skipped = (spin.spinSkipped ?? 0) + 1;
-  spin.spinSkipped = skipped % PROBE_EVERY;
-  return skipped >= PROBE_EVERY ? spin.spinUs : 0;
-}
 
 /**
  * Blocks until thread `tid`'s cell is set or `timeoutMs` passes (Infinity: no limit).
@@ -49,16 +22,12 @@ export function waitBlocking(core: Core, tid: number, timeoutMs: number, spin: S
   const idx = core.cellIndex(tid);
   if (Atomics.load(i32, idx) !== 0) return true;
   const start = now();
-  const budget = spin.spinUs > 0 ? spinBudget(spin) : 0;
-  if (budget > 0) {
-    const end = start + Math.min(budget / 1000, timeoutMs);
+  if (spin.spinUs > 0) {
+    const end = start + Math.min(spin.spinUs / 1000, timeoutMs);
     for (let n = 1; ; n++) {
-      if (Atomics.load(i32, idx) !== 0) { spin.spinNextUs = spin.spinUs; return true; }
+      if (Atomics.load(i32, idx) !== 0) return true;
       if ((n & 127) === 0 && now() >= end) break;
     }
-    // a failed probe (the budget was down to nothing) leaves it there
-    const was = spin.spinNextUs ?? spin.spinUs;
-    spin.spinNextUs = was > 0 && budget / 2 >= SPIN_MIN_US ? budget / 2 : 0;
   }
   const deadline = start + timeoutMs;
   for (;;) {
