@@ -1,0 +1,80 @@
+/**
+ * The kos-ipc scenarios: the echo system in its three shapes (client and server workers with
+ * blocking Call/Recv/Reply; both processes in this realm with the Async forms; a client in the
+ * Node main thread with CallAsync to a server worker).
+ */
+import { Kernel } from '../../kernel.js';
+import type { Process } from '../../process.js';
+import { rcOk } from '../../rtl/retcode.js';
+import { measureAsync } from '../measure.js';
+import { KosCall, KosServe } from '../kos_msgs.js';
+import type { Measurement } from '../stats.js';
+import { gather, openBus, type RunContext } from '../context.js';
+import type { ClientConfig } from '../bus.js';
+
+const worker = (name: string): URL => new URL(`../workers/${name}.js`, import.meta.url);
+
+async function kernel(ctx: RunContext, spinUs: number): Promise<Kernel> {
+  const k = await Kernel.create({ spin: spinUs });
+  ctx.defer(() => k.shutdown());
+  return k;
+}
+
+function watch(ctx: RunContext, p: Process, what: string): void {
+  void p.exited.then((e) => ctx.fail(new Error(`${what} ended (code ${e.code})${e.error ? `: ${String(e.error)}` : ''}`)));
+}
+
+async function spawnServer(ctx: RunContext, k: Kernel, maxBytes: number, alloc: boolean): Promise<void> {
+  watch(ctx, await k.spawn('Server', worker('kos_server'), { args: [JSON.stringify({ alloc, max_bytes: maxBytes })] }), 'the server worker');
+}
+
+export interface WorkersShape { clients: number; size_bytes: number; alloc: boolean; spin_us: number }
+
+/** Client workers (blocking Call) against one server worker (blocking Recv/Reply). */
+export async function kosWorkers(ctx: RunContext, id: string, o: WorkersShape): Promise<Measurement> {
+  const k = await kernel(ctx, o.spin_us);
+  const names = Array.from({ length: o.clients }, (_, i) => `Client${i}`);
+  for (const n of names) k.connect(n, 'Server', 'bench');
+  await spawnServer(ctx, k, o.size_bytes, o.alloc);
+  const bus = openBus(ctx, id);
+  for (let i = 0; i < o.clients; i++) {
+    const cfg: ClientConfig & { alloc: boolean } = {
+      bus: bus.name, index: i, barrier: o.clients > 1, spec: ctx.spec, size_bytes: o.size_bytes, alloc: o.alloc,
+    };
+    watch(ctx, await k.spawn(names[i]!, worker('kos_client'), { args: [JSON.stringify(cfg)] }), `client worker ${i}`);
+  }
+  return gather(bus, o.clients);
+}
+
+function serveAsync(server: Process, sh: number, s: KosServe): void {
+  void (async () => {
+    for (;;) {
+      if (await server.RecvAsync(sh, s.hin) !== rcOk) return;
+      s.answer();
+      server.Reply(sh, s.hout);
+    }
+  })();
+}
+
+/** Client and server in this realm: CallAsync against RecvAsync/Reply. */
+export async function kosRealm(ctx: RunContext, sizeBytes: number): Promise<Measurement> {
+  const k = await kernel(ctx, 0);
+  const server = k.createProcess('Server');
+  const client = k.createProcess('Client');
+  k.connect(client, server, 'bench');
+  serveAsync(server, server.ServiceLocatorRegister('bench'), new KosServe(server, sizeBytes, false));
+  const ch = client.ServiceLocatorConnect('bench');
+  const c = new KosCall(client, sizeBytes, false);
+  return (await measureAsync(async () => { c.before(); c.after(await client.CallAsync(ch, c.out, c.inn)); }, ctx.spec)).measurement;
+}
+
+/** A client in the Node main thread (CallAsync) against a server worker (blocking Recv). */
+export async function kosMain(ctx: RunContext, sizeBytes: number, spinUs: number): Promise<Measurement> {
+  const k = await kernel(ctx, spinUs);
+  const client = k.createProcess('Client');
+  k.connect('Client', 'Server', 'bench');
+  await spawnServer(ctx, k, sizeBytes, false);
+  const ch = client.ServiceLocatorConnect('bench');
+  const c = new KosCall(client, sizeBytes, false);
+  return (await measureAsync(async () => { c.before(); c.after(await client.CallAsync(ch, c.out, c.inn)); }, ctx.spec)).measurement;
+}

@@ -1,0 +1,6 @@
+// The raw Atomics ping-pong server (a plain worker): answers every client slot until terminated.
+import { workerData } from 'node:worker_threads';
+import { serve, type PingPongShape } from '../pingpong.js';
+
+const d = workerData as { sab: SharedArrayBuffer; shape: PingPongShape; spin_us: number };
+serve(d.sab, d.shape, d.spin_us);
