@@ -80,10 +80,6 @@ export class Core {
   crossRealm = false;
   /** Spin budget (microseconds) of blocking waits; 0 when no spare core exists. */
   spinUs = 0;
-  /** The adaptive budget of this realm's next blocking wait (wait.ts); undefined: spinUs. */
-  spinNextUs: number | undefined = undefined;
-  /** Waits since that budget fell to nothing (wait.ts). */
-  spinSkipped = 0;
   private u8view: Uint8Array;
   /** u8view.buffer and its byteLength, kept in fields: the typed-array getters cost more. */
   private kbuf: ArrayBufferLike;
@@ -117,19 +113,22 @@ export class Core {
    * wrappers. The loader is imported only then, so release use needs nothing but the .wasm.
    */
   static async instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory,
-    realm: number, canBlock: boolean, debug = false): Promise<Core> {
+    realm: number, canBlock: boolean, debug = false, loaderUrl?: string): Promise<Core> {
     let core: Core | undefined;
     const env = {
       memory,
       wake(tid: number): void {
-        // Called from inside the core: only schedule, never re-enter the core from here.
+        // Called from inside the core: only schedule, never re-enter the core from here. A
+        // Promise job, not queueMicrotask, which costs about 1 us a call in Chromium.
         const w = core?.wakers[tid & 0x1ff];
-        if (w !== undefined && w.tid === tid >>> 0) queueMicrotask(w.wake);
+        if (w !== undefined && w.tid === tid >>> 0) void Promise.resolve().then(w.wake);
       },
     };
     let instance: WebAssembly.Instance;
     if (debug) {
-      const loader = await import('@assemblyscript/loader');
+      // a worker may not resolve bare specifiers (no import map in browser workers): the kernel's
+      // realm passes the loader's resolved URL
+      const loader = (await import(loaderUrl ?? '@assemblyscript/loader')) as typeof import('@assemblyscript/loader');
       ({ instance } = await loader.instantiate(module, { env }));
     } else {
       instance = await WebAssembly.instantiate(module, {

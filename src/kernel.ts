@@ -126,7 +126,17 @@ export class Kernel {
     const maximum = Math.min(65536, Math.max(initial, Math.ceil((options.maxMemoryMiB ?? 1024) * 1048576 / PAGE)));
     const memory = new WebAssembly.Memory({ initial, maximum, shared } as WebAssembly.MemoryDescriptor);
     const debug = options.debug === true;
-    const core = await Core.instantiate(module, memory, 0, plat.mainThreadCanBlock(), debug);
+    let core: Core;
+    try {
+      core = await Core.instantiate(module, memory, 0, plat.mainThreadCanBlock(), debug);
+    } catch (e) {
+      if (e instanceof WebAssembly.LinkError && /shared/i.test(e.message)) {
+        throw new Error(`Kernel.create: the core given in { wasm } is built for ${shared ? 'unshared' : 'shared'} memory, ` +
+          `but this ${shared ? 'realm has' : 'page has no'} SharedArrayBuffer; pass dist/${shared ? 'kernel.wasm' : 'kernel.unshared.wasm'} ` +
+          `(${e.message})`);
+      }
+      throw e;
+    }
     const key = (Math.random() * 0x100000000) >>> 0;
     const st = core.exports.k_init(key);
     if (st !== ST_OK) throw new Error(`Kernel.create: the core could not initialise its tables (status ${st}); give more memoryMiB`);
@@ -137,6 +147,17 @@ export class Kernel {
     const kernel = new Kernel(core, module, plat, spinUs, debug);
     if (options.policy) kernel.setPolicy(options.policy);
     return kernel;
+  }
+
+  /** With debug, the loader's URL resolved here, for workers (which may not resolve it). */
+  private loader(): { loaderUrl?: string } {
+    if (!this.debug) return {};
+    const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+    try {
+      return resolve ? { loaderUrl: resolve('@assemblyscript/loader') } : {};
+    } catch {
+      return {};
+    }
   }
 
   private admin(f: () => number): number {
@@ -243,7 +264,7 @@ export class Kernel {
     this.core.crossRealm = true;
     const worker = this.platform.startWorker({
       module: this.module, memory: this.core.memory, realm: this.nextRealm - 1, proc: proc.index,
-      taskId: proc.taskId, name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs, args, debug: this.debug,
+      taskId: proc.taskId, name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs, args, debug: this.debug, ...this.loader(),
     });
     this.workers.set(proc, worker);
     void worker.exit.then((exit) => this.ended(proc, exit));
@@ -268,7 +289,7 @@ export class Kernel {
     const worker = this.platform.startWorker({
       module: this.module, memory: this.core.memory, realm, proc: p.index, taskId: p.taskId,
       name: p.name, moduleUrl: this.platform.resolveModule(moduleUrl), spinUs: this.spinUs,
-      args: argsOf('spawnThread', args), debug: this.debug,
+      args: argsOf('spawnThread', args), debug: this.debug, ...this.loader(),
     });
     let set = this.threadWorkers.get(p);
     if (!set) this.threadWorkers.set(p, set = new Set());

@@ -279,7 +279,7 @@ export class Process {
   private callSync(fn: string, handle: Handle, out: SMsgHdr, inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
     const core = this.local(fn);
     const timeout = timeoutOf(fn, mdelay);
-    if (!core.canBlock) throw new Error(`${fn}: this thread may not block (a browser main thread); use ${fn}Async`);
+    if (!core.canBlock) throw new Error(`${fn}: this thread may not block (a browser main thread, or no SharedArrayBuffer); use ${fn}Async`);
     const th = this.acquire(core);
     if (!th) return rcQuotaExceeded;
     try {
@@ -338,7 +338,7 @@ export class Process {
   private recvSync(fn: string, handle: Handle, inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
     const core = this.local(fn);
     const timeout = timeoutOf(fn, mdelay);
-    if (!core.canBlock) throw new Error(`${fn}: this thread may not block (a browser main thread); use ${fn}Async`);
+    if (!core.canBlock) throw new Error(`${fn}: this thread may not block (a browser main thread, or no SharedArrayBuffer); use ${fn}Async`);
     const th = this.acquire(core);
     if (!th) return rcQuotaExceeded;
     try {

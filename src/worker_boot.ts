@@ -5,7 +5,7 @@ import { setCurrentProcess } from './current.js';
 import type { WorkerBoot } from './platform/types.js';
 
 export async function bootWorker(boot: WorkerBoot, canBlock: boolean): Promise<Process> {
-  const core = await Core.instantiate(boot.module, boot.memory, boot.realm, canBlock, boot.debug);
+  const core = await Core.instantiate(boot.module, boot.memory, boot.realm, canBlock, boot.debug, boot.loaderUrl);
   core.crossRealm = true;
   core.spinUs = boot.spinUs;
   const p = new Process(boot.name, boot.proc, boot.taskId, core, boot.args);

@@ -1,41 +1,100 @@
-/** Browsers: the core is fetched beside this module; processes run in module workers. */
+/**
+ * Browsers: the core is fetched beside this module (no bundler needed); processes run in module
+ * workers, which needs a cross-origin isolated page (COOP same-origin + COEP require-corp or
+ * credentialless) for SharedArrayBuffer. Without isolation the kernel runs with unshared memory
+ * and in-realm processes only (the kernel decides from `sharedMemory()`).
+ */
 import type { Platform, WorkerBoot, WorkerHandle } from './types.js';
+import type { WorkerMessage } from './browser_worker.js';
+
+async function compileFetched(url: URL): Promise<WebAssembly.Module> {
+  const fail = (why: string): never => {
+    throw new Error(`Kernel.create: could not load the kernel core from ${url.href} (${why}); ` +
+      'serve the package\'s dist/ folder with its .wasm files, or pass { wasm: bytes or WebAssembly.Module }');
+  };
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) return fail(`HTTP ${res.status}`);
+  const type = res.headers.get('Content-Type') ?? '';
+  // compileStreaming needs Content-Type application/wasm; some static servers send another one.
+  if (typeof WebAssembly.compileStreaming === 'function' && type.split(';')[0]!.trim() === 'application/wasm') {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/**
+ * True when this thread may block in Atomics.wait: a worker of an isolated page. A window's
+ * main thread throws on Atomics.wait even when the value differs, so ask it directly.
+ */
+function canBlockHere(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function asError(e: unknown, fallback: string): Error {
+  if (e instanceof Error) return e;
+  return new Error(typeof e === 'string' && e ? e : fallback);
+}
 
 export const browserPlatform: Platform = {
   name: 'browser',
-  async loadCore(debug, shared) {
+  loadCore(debug, shared) {
     const file = shared ? (debug ? 'kernel.debug.wasm' : 'kernel.wasm') : 'kernel.unshared.wasm';
-    return WebAssembly.compileStreaming(fetch(new URL(`../${file}`, import.meta.url)));
+    return compileFetched(new URL(`../${file}`, import.meta.url));
   },
-  parallelism: () => navigator.hardwareConcurrency || 1,
+  parallelism: () => (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 1,
   sharedMemory: () => typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true,
-  // Atomics.wait throws on a window's main thread; it works in a worker.
-  mainThreadCanBlock: () => typeof window === 'undefined',
-  resolveModule: (ref) => new URL(String(ref), location.href).href,
+  mainThreadCanBlock: canBlockHere,
+  resolveModule: (ref) => new URL(String(ref), globalThis.location?.href).href,
   startWorker(boot: WorkerBoot): WorkerHandle {
     const worker = new Worker(new URL('./browser_worker.js', import.meta.url), { type: 'module', name: boot.name });
     let resolveExit!: (e: { code: number; error?: unknown }) => void;
+    let ended = false;
     const exit = new Promise<{ code: number; error?: unknown }>((r) => { resolveExit = r; });
-    const ready = new Promise<void>((res, rej) => {
-      worker.addEventListener('message', (ev: MessageEvent) => {
-        const m = ev.data as { type: string; error?: string };
-        if (m?.type === 'ready') res();
-        else if (m?.type === 'exit') resolveExit({ code: 0 });
-        else if (m?.type === 'error') { rej(new Error(m.error)); resolveExit({ code: 1, error: new Error(m.error) }); worker.terminate(); }
-      });
-      worker.addEventListener('error', (ev: ErrorEvent) => {
-        const error = new Error(ev.message || `worker of process "${boot.name}" failed`);
-        rej(error);
-        resolveExit({ code: 1, error });
-        worker.terminate();
-      });
-    });
+    let readyResolve!: () => void, readyReject!: (e: Error) => void;
+    const ready = new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; });
     ready.catch(() => { /* reported by spawn */ });
-    worker.postMessage(boot);
+    const end = (code: number, error?: unknown): void => {
+      if (ended) return;
+      ended = true;
+      worker.terminate();
+      readyReject(asError(error, `the worker of process "${boot.name}" ended before it booted`));
+      resolveExit(error === undefined ? { code } : { code, error });
+    };
+    worker.addEventListener('message', (ev: MessageEvent) => {
+      const m = ev.data as WorkerMessage;
+      if (m.type === 'ready') readyResolve();
+      else if (m.type === 'exit') end(0);
+      else if (m.type === 'error') end(1, asError(m.error, `process "${boot.name}" failed`));
+    });
+    // A script that does not load or parse, or an exception nobody caught after the module ran.
+    worker.addEventListener('error', (ev: ErrorEvent) => {
+      ev.preventDefault();
+      end(1, asError(ev.error, ev.message || `the worker of process "${boot.name}" failed to start: its script ` +
+        `${new URL('./browser_worker.js', import.meta.url).href} did not load (on a cross-origin isolated page, ` +
+        'serve it with the same Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers as the page)'));
+    });
+    worker.addEventListener('messageerror', () => end(1, new Error(`process "${boot.name}": a worker message could not be decoded`)));
+    try {
+      worker.postMessage(boot);
+    } catch (e) {
+      end(1, new Error(`spawn: could not hand the kernel memory to the worker of "${boot.name}" ` +
+        `(${asError(e, 'DataCloneError').message}); the page must be cross-origin isolated`));
+    }
     return {
       ready,
       exit,
-      async terminate() { worker.terminate(); resolveExit({ code: 1 }); },
+      async terminate() { end(1); },
     };
   },
 };

@@ -22,6 +22,8 @@ export interface WorkerBoot {
   args: string[];
   /** Instantiate the debug core through @assemblyscript/loader (decoded assertion messages). */
   debug: boolean;
+  /** The resolved URL of @assemblyscript/loader (debug only), as workers cannot resolve it. */
+  loaderUrl?: string;
 }
 
 export interface Platform {
