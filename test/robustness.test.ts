@@ -1,7 +1,7 @@
 // Bad input and exhausted tables: clear errors, and nothing half made.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Kernel, rcOk, rcBusy, rcInvalidArgument, retcodeName, INVALID_HANDLE, INVALID_RIID, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset } from 'kos-ipc';
+import { Kernel, rcOk, rcBusy, rcInvalidArgument, rcOutOfMemory, rcTimeout, retcodeName, INVALID_HANDLE, INVALID_RIID, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset } from 'kos-ipc';
 import { outMsg, inMsg, valueOf, rejects } from './helpers.js';
 import { pair } from './pair.js';
 
@@ -108,6 +108,20 @@ test('init passes entity args and checks the interfaces it declares', async () =
   const ch = procs.Client!.ServiceLocatorConnect('c');
   const bad = outMsg(1, { size: 40 });
   is(await procs.Client!.CallAsync(ch, bad.hdr, inMsg().hdr), rcInvalidArgument, 'a request larger than Echo declares');
+  await kernel.shutdown();
+});
+
+test('a call whose plain buffers do not fit in kernel memory returns rcOutOfMemory and sends nothing', async () => {
+  const kernel = await Kernel.create({ memoryMiB: 2, maxMemoryMiB: 2 });
+  const server = kernel.createProcess('Server'), client = kernel.createProcess('Client');
+  kernel.connect(client, server, 'echo');
+  const ch = client.ServiceLocatorConnect('echo'), sh = server.ServiceLocatorRegister('echo');
+  is(await client.CallAsync(ch, outMsg(1, { arena: new Uint8Array(1536 * 1024) }).hdr, inMsg().hdr), rcOutOfMemory);
+  is(await server.RecvExAsync(sh, inMsg().hdr, 0, INVALID_HANDLE), rcTimeout, 'nothing was queued');
+  const call = client.CallAsync(ch, outMsg(2).hdr, inMsg().hdr);
+  is(await server.RecvAsync(sh, inMsg().hdr), rcOk, 'a small call still goes through');
+  is(server.Reply(sh, outMsg(3).hdr), rcOk);
+  is(await call, rcOk);
   await kernel.shutdown();
 });
 
