@@ -6,6 +6,7 @@ import {
   INVALID_HANDLE, INVALID_RIID,
 } from 'kos-ipc';
 import { outMsg, inMsg, valueOf, rejects } from './helpers.js';
+import { pair } from './pair.js';
 
 test('an echo request and its response travel intact between two processes of one realm', async () => {
   const kernel = await Kernel.create();
@@ -48,12 +49,7 @@ test('an echo request and its response travel intact between two processes of on
 });
 
 test('a client whose call is queued before the server receives gets its answer', async () => {
-  const kernel = await Kernel.create();
-  const server = kernel.createProcess('Server');
-  const client = kernel.createProcess('Client');
-  kernel.connect(client, server, 'echo');
-  const sh = server.ServiceLocatorRegister('echo');
-  const ch = client.ServiceLocatorConnect('echo');
+  const { kernel, server, client, sh, ch } = await pair();
   const reply = inMsg();
   const pending = client.CallAsync(ch, outMsg(41).hdr, reply.hdr);
   const got = inMsg();
@@ -66,12 +62,7 @@ test('a client whose call is queued before the server receives gets its answer',
 });
 
 test('only the used part of the arena travels and the receiver arena records its size', async () => {
-  const kernel = await Kernel.create();
-  const server = kernel.createProcess('Server');
-  const client = kernel.createProcess('Client');
-  kernel.connect(client, server, 'echo');
-  const sh = server.ServiceLocatorRegister('echo');
-  const ch = client.ServiceLocatorConnect('echo');
+  const { kernel, server, client, sh, ch } = await pair();
   const arenaBytes = new Uint8Array(1024).fill(0xee);
   const out = outMsg(1, { arena: arenaBytes });
   out.arena!.used = 5;
@@ -88,12 +79,7 @@ test('only the used part of the arena travels and the receiver arena records its
 });
 
 test('buffers from process.alloc are used in place and carry the message', async () => {
-  const kernel = await Kernel.create();
-  const server = kernel.createProcess('Server');
-  const client = kernel.createProcess('Client');
-  kernel.connect(client, server, 'echo');
-  const sh = server.ServiceLocatorRegister('echo');
-  const ch = client.ServiceLocatorConnect('echo');
+  const { kernel, server, client, sh, ch } = await pair();
   const reqBuf = client.alloc(32), resBuf = client.alloc(32);
   nk_req_reset(reqBuf);
   reqBuf[24] = 9;

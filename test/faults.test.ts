@@ -1,10 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk, rcNotConnected, rcTimeout, rcInvalidArgument, retcodeName, INVALID_HANDLE } from 'kos-ipc';
-import { outMsg, inMsg, fixture, rejects } from './helpers.js';
+import { outMsg, inMsg, fixture, rejects, is } from './helpers.js';
 import { pair } from './pair.js';
-
-const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);
 
 test('a worker that throws while serving ends its process and its caller gets rcNotConnected', async () => {
   const kernel = await Kernel.create();

@@ -1,7 +1,8 @@
 // Small builders shared by the tests: a message with a UInt32 at offset 24 (like the SDK's
 // echo `Ping(in UInt32 value, out UInt32 result)`), and optional arena.
+import * as assert from 'uvu/assert';
 import {
-  SMsgHdr, PackOutMsg, PackInMsg, nk_req_reset, nk_msg_set_method_id, nk_arena_init,
+  retcodeName, SMsgHdr, PackOutMsg, PackInMsg, nk_req_reset, nk_msg_set_method_id, nk_arena_init,
   type NkArena,
 } from 'kos-ipc';
 
@@ -53,3 +54,6 @@ export async function rejects(f: () => unknown, re: RegExp): Promise<void> {
   }
   throw new Error(`expected an error matching ${re}, but nothing was thrown`);
 }
+
+/** Asserts two Retcodes are equal, showing their names when they differ. */
+export const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);

@@ -5,10 +5,8 @@ import {
   Kernel, rcOk, rcIpcInterrupt, rcInvalidArgument, rcInvalidOperation, rcTimeout, retcodeName,
   INVALID_HANDLE, INFINITE_TIMEOUT,
 } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture, sleep } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, sleep, is } from './helpers.js';
 import { pair } from './pair.js';
-
-const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);
 const INF = INFINITE_TIMEOUT;
 
 test('KnIpcCreateSyncObject gives a handle that KnIpcSetInterrupt, KnIpcClearInterrupt and KnHandleClose accept', async () => {

@@ -1,10 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rcOk, retcodeName } from 'kos-ipc';
-import { outMsg, inMsg, valueOf } from './helpers.js';
+import { outMsg, inMsg, valueOf, is } from './helpers.js';
 import { pair } from './pair.js';
-
-const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);
 
 test('a server may receive several calls before replying, and Reply with threadId 0 answers the oldest', async () => {
   const { kernel, server, client, sh, ch } = await pair();

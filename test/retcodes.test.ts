@@ -6,10 +6,8 @@ import {
   rcUnimplemented, rcBufferTooLarge, retcodeName, nk_message_set_size, nk_msg_set_ncaps,
   nk_err_reset, INVALID_HANDLE,
 } from 'kos-ipc';
-import { outMsg, inMsg, valueOf } from './helpers.js';
+import { outMsg, inMsg, valueOf, is } from './helpers.js';
 import { pair } from './pair.js';
-
-const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);
 
 test('Call returns rcInvalidArgument for a constant part shorter than the header, and queues nothing', async () => {
   const { kernel, server, client, sh, ch } = await pair();

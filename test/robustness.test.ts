@@ -2,10 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk, rcBusy, rcInvalidArgument, rcOutOfMemory, rcTimeout, retcodeName, INVALID_HANDLE, INVALID_RIID, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, rejects } from './helpers.js';
+import { outMsg, inMsg, valueOf, rejects, is } from './helpers.js';
 import { pair } from './pair.js';
-
-const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);
 
 test('a null message header is a TypeError, never a resent request', async () => {
   const { kernel, server, client, sh, ch } = await pair();

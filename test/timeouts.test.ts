@@ -1,10 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk, rcTimeout, rcNotConnected, retcodeName, INVALID_HANDLE, INFINITE_TIMEOUT } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture, rejects } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, rejects, is } from './helpers.js';
 import { pair } from './pair.js';
-
-const is = (rc: number, want: number, msg?: string): void => assert.is(retcodeName(rc), retcodeName(want), msg);
 
 test('CallExAsync returns rcTimeout when the server never receives, and the call leaves the queue', async () => {
   const { kernel, server, client, sh, ch } = await pair();
