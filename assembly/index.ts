@@ -9,20 +9,20 @@ import {
   ST_NO_RIGHTS, ST_EXISTS, ST_IN_USE,
 } from './status';
 import { lockAcquire, lockRelease, lockOwner, lockWakeWaiters as lockRelease2 } from './lock';
-import { threadIndex, threadAlloc, isDone } from './threads';
+import { threadIndex, threadAlloc } from './threads';
 import { heapAlloc, heapFree, heapOwns, heapCapacity } from './heap';
 import { handleAlloc, handleSlot, handleObj, handleRights, handleRoom, INVALID_HANDLE } from './handles';
 import { objsFree } from './objects';
 import { listenerCreate, channelCreate, slotsInit } from './channels';
-import { sysCall, sysRecv, sysReply, sysCancel, finishState, peerRealm } from './rendezvous';
+import { sysCall, sysRecv, sysReply, sysCancel, finishState } from './rendezvous';
 import { syncCreate } from './sync';
 import { interruptSet, interruptClear } from './interrupt';
-import { handleClose, procTerminate, threadFree, realmRelease } from './lifecycle';
+import { handleClose, procTerminate, realmRelease } from './lifecycle';
 import { policyReset, policyAdd } from './policy';
 import {
   nameFind, nameAdd, namesFree, endpointAdd, endpointFind, NAME_CLIENT, NAME_SERVER,
 } from './registry';
-import { shapeAdd, shapeCount, SHAPE_MAX_DESC } from './shapes';
+import { shapeAdd, SHAPE_MAX_DESC } from './shapes';
 
 const ADMIN: i32 = 0x40000000;
 
@@ -155,13 +155,6 @@ export function k_realm_release(p: u32, realm: u32): i32 {
   return leave(ST_OK);
 }
 
-export function k_thread_free(tid: u32): i32 {
-  const t = enterIdle(tid);
-  if (t < 0) return -t;
-  threadFree(<u32>t);
-  return leave(ST_OK);
-}
-
 /**
  * Static channel: client process `cp` to server process `sp` named by the UTF-8 bytes at
  * [name, name + len). Channels with one name to one server share the server's listener.
@@ -220,11 +213,6 @@ export function k_shape_add(
   if (!lockAcquire(ADMIN)) return ST_LOCK_BUSY;
   if (load<i32>(L.proc(p) + L.P_STATE) != L.PS_ALIVE) return leave(ST_DEAD);
   return leave(shapeAdd(p, riid, mid, kind, min, max, ndesc, desc));
-}
-
-/** Shapes declared by process `p` (0 once it ended). */
-export function k_shape_count(p: u32): u32 {
-  return p < L.MAX_PROCS ? shapeCount(p) : 0;
 }
 
 export function k_policy_reset(defaultGrant: u32): i32 {
@@ -309,19 +297,6 @@ export function k_cancel(tid: u32, reason: i32): i32 {
   sysCancel(<u32>t, reason);
   const st = finishState(<u32>t);
   return leave(st < 0 ? ST_BAD_ARG : st);
-}
-
-/** True (1) when thread `tid`'s syscall has completed (the host may also read the cell). */
-export function k_done(tid: u32): i32 {
-  const t = threadIndex(tid);
-  return t >= 0 && isDone(<u32>t) ? 1 : 0;
-}
-
-/** The realm of the server behind client handle `h` (for the host's deadlock guard). */
-export function k_peer_realm(tid: u32, h: u32): i32 {
-  const t = enter(tid);
-  if (t < 0) return t;
-  return leave(peerRealm(procOf(t), h));
 }
 
 // ---- handle_api.h / ipc_api.h -----------------------------------------------------------
@@ -421,10 +396,6 @@ export function k_stage(tid: u32, bytes: u32): u32 {
 /** A trap escaped the core while `who` held the lock: release it so others go on. */
 export function k_unlock_after_trap(who: i32): void {
   if (lockOwner() == who) lockRelease();
-}
-
-export function k_lock_owner(): i32 {
-  return lockOwner();
 }
 
 /**

@@ -266,15 +266,6 @@ export function sysCancel(t: u32, reason: i32): i32 {
   return reason;
 }
 
-/** The realm of the server process behind client handle `h` of process `p`, or -status. */
-export function peerRealm(p: u32, h: u32): i32 {
-  const hs = handleSlot(p, h);
-  if (hs < 0) return -ST_BAD_HANDLE;
-  const c = handleObj(p, <u32>hs);
-  if (load<i32>(obj(c) + O_KIND) != K_CHANNEL) return -ST_WRONG_TYPE;
-  return <i32>load<u32>(proc(load<u32>(obj(c) + O_SERVER) - 1) + P_REALM);
-}
-
 export function finishState(t: u32): i32 {
   const ta = thread(t);
   if (load<i32>(ta + T_STATE) != TS_DONE) return -1;

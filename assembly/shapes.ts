@@ -125,11 +125,6 @@ export function shapeAdd(
   return ST_QUOTA;
 }
 
-/** Shapes declared by process p. */
-export function shapeCount(p: u32): u32 {
-  return load<u32>(countAt(p));
-}
-
 /** Forgets every shape of process p (it ended); its records become tombstones. */
 export function shapesForgetProcess(p: u32): void {
   if (load<u32>(countAt(p)) == 0) return;

@@ -133,7 +133,3 @@ export function qPop(headAddr: u32, tailAddr: u32): u32 {
   if (h != 0) qRemove(headAddr, tailAddr, h - 1);
   return h;
 }
-
-export function isDone(i: u32): bool {
-  return load<i32>(thread(i) + T_STATE) == TS_DONE;
-}

@@ -13,14 +13,12 @@ export interface CoreExports {
   k_proc_task(p: number): number;
   k_proc_terminate(p: number): number;
   k_thread_alloc(p: number, realm: number): number;
-  k_thread_free(tid: number): number;
   k_proc_add_realm(p: number, realm: number): number;
   k_realm_release(p: number, realm: number): number;
   k_connect(cp: number, sp: number, name: number, len: number): number;
   k_endpoint(p: number, riid: number, name: number, len: number): number;
   k_shape_add(p: number, riid: number, mid: number, kind: number, min: number, max: number,
     ndesc: number, desc: number): number;
-  k_shape_count(p: number): number;
   k_policy_reset(defaultGrant: number): number;
   k_policy_add(events: number, src: number, dst: number, iid: number, mid: number, grant: number): number;
   k_sl_lookup(tid: number, server: number, name: number, len: number): number;
@@ -32,8 +30,6 @@ export interface CoreExports {
   k_reply(tid: number, h: number, oc: number, oclen: number, oa: number, oalen: number, to: number): number;
   k_finish(tid: number): number;
   k_cancel(tid: number, reason: number): number;
-  k_done(tid: number): number;
-  k_peer_realm(tid: number, h: number): number;
   k_close(tid: number, h: number): number;
   k_sync_create(tid: number, autoclear: number): number;
   k_sync_set(tid: number, h: number, on: number): number;
@@ -41,7 +37,6 @@ export interface CoreExports {
   k_free(tid: number, addr: number): number;
   k_stage(tid: number, bytes: number): number;
   k_unlock_after_trap(who: number): void;
-  k_lock_owner(): number;
   k_unlock_if_dead_owner(): number;
 }
 

@@ -3,7 +3,7 @@
  * kernel. Every API function is a method with the SDK's name and argument order; the modules
  * under coresrv/ expose the same functions at top level for code running inside a worker.
  */
-import { ADMIN_OWNER, type Core } from './core.js';
+import type { Core } from './core.js';
 import { Thread } from './thread.js';
 import { stage, deliverIn, OUT, IN, BOTH } from './message_io.js';
 import { waitBlocking, onWake } from './wait.js';
@@ -470,7 +470,4 @@ export class Process {
     }
     return toRetcode(this.simple('free', (c, tid) => c.exports.k_free(tid, buffer.byteOffset)));
   }
-
-  /** @internal used by Kernel for admin calls that need the lock owner id */
-  static readonly ADMIN = ADMIN_OWNER;
 }
