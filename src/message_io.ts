@@ -5,7 +5,7 @@
  * received). Only the constant part's declared size and the arena's used bytes are copied.
  */
 import type { Core } from './core.js';
-import { ST_OK, ST_NO_MEMORY, ST_DEAD } from './rtl/status.js';
+import { SYS, ST_OK } from './abi.js';
 import { SMsgHdr } from './services/rtl/nk_msg.js';
 import { NkArena } from './nk/arena.js';
 import type { Thread } from './thread.js';
@@ -66,16 +66,16 @@ function sentBytes(c: Uint8Array, len: number): number {
   return Math.min(len, Math.max(size, 24));
 }
 
-/** Makes sure the thread's staging buffer holds `need` bytes; returns a status. */
-function ensureStage(core: Core, th: Thread, need: number): number {
+/**
+ * Makes sure the thread's staging buffer holds `need` bytes; returns a status (ST_OK, or
+ * ST_NO_MEMORY / ST_DEAD from the core).
+ */
+export function ensureStage(core: Core, th: Thread, need: number): number {
   if (need <= th.stageCap) return ST_OK;
-  const ex = core.exports;
-  let a = ex.k_stage(th.tid, need) >>> 0;
-  while (a === 1) { core.waitLock(); a = ex.k_stage(th.tid, need) >>> 0; }
-  if (a === 0) return ST_NO_MEMORY;
-  if (a === 2) return ST_DEAD;
-  th.stage = a;
-  th.stageCap = need;
+  const st = core.sys(SYS.k_stage, th.tid, need);
+  if (st !== ST_OK) return st;
+  th.stage = core.res(th.rec, 0);
+  th.stageCap = core.res(th.rec, 1);
   return ST_OK;
 }
 

@@ -7,6 +7,8 @@
  * codes borrow the Linux errno numbers of the same name. Compare with the names, never numbers.
  */
 
+import { NK_MESSAGE_SIZE as ABI_NK_MESSAGE_SIZE } from '../abi.js';
+
 /** A handle value in a process's handle space (a 32-bit unsigned integer). */
 export type Handle = number;
 /** An interface (endpoint) id, RIID: 16-bit unsigned. */
@@ -49,6 +51,6 @@ export const NK_TRUE = 1;
 export const NK_FALSE = 0;
 
 /** sizeof(struct nk_message): the header at the start of every constant part. */
-export const NK_MESSAGE_SIZE = 24;
+export const NK_MESSAGE_SIZE: number = ABI_NK_MESSAGE_SIZE;
 /** sizeof(nk_ptr_t): an arena descriptor {offset, size} in a constant part. */
 export const NK_PTR_SIZE = 8;
