@@ -72,30 +72,32 @@ export function k_proc_create(who: u32, realm: u32, cls: u32): i32 {
   return leave(ST_QUOTA);
 }
 
-export function k_proc_terminate(who: u32, p: u32): i32 {
+/** The admin gate for a call about live process `p`: ST_OK with the lock held, or a status. */
+function enterAdminProc(who: u32, p: u32): i32 {
   if (p >= MAX_PROCS) return ST_BAD_ARG;
   const g = enterAdmin(who);
   if (g != ST_OK) return g;
-  if (!L.procAlive(p)) return leave(ST_DEAD);
+  return L.procAlive(p) ? ST_OK : leave(ST_DEAD);
+}
+
+export function k_proc_terminate(who: u32, p: u32): i32 {
+  const g = enterAdminProc(who, p);
+  if (g != ST_OK) return g;
   procTerminate(p);
   return leave(ST_OK);
 }
 
 /** Process `p` gains threads in `realm` (kernel.spawnThread): the deadlock guard then knows. */
 export function k_proc_add_realm(who: u32, p: u32, realm: u32): i32 {
-  if (p >= MAX_PROCS) return ST_BAD_ARG;
-  const g = enterAdmin(who);
+  const g = enterAdminProc(who, p);
   if (g != ST_OK) return g;
-  if (!L.procAlive(p)) return leave(ST_DEAD);
   if (load<u32>(L.proc(p) + L.P_REALM) != realm) store<u32>(L.proc(p) + L.P_MULTI, 1);
   return leave(ST_OK);
 }
 
 export function k_realm_release(who: u32, p: u32, realm: u32): i32 {
-  if (p >= MAX_PROCS) return ST_BAD_ARG;
-  const g = enterAdmin(who);
+  const g = enterAdminProc(who, p);
   if (g != ST_OK) return g;
-  if (!L.procAlive(p)) return leave(ST_DEAD);
   realmRelease(p, realm);
   return leave(ST_OK);
 }
@@ -129,11 +131,9 @@ export function k_endpoint(who: u32, p: u32, riid: u32, name: u32, len: u32): i3
 export function k_shape_add(
   who: u32, p: u32, riid: u32, mid: u32, kind: u32, min: u32, max: u32, ndesc: u32, desc: u32,
 ): i32 {
-  if (p >= MAX_PROCS || ndesc > SHAPE_MAX_DESC || desc < SCRATCH ||
-      <u64>desc + <u64>(ndesc * 12) > <u64>(SCRATCH + SCRATCH_SIZE)) return ST_BAD_ARG;
-  const g = enterAdmin(who);
+  if (ndesc > SHAPE_MAX_DESC || desc < SCRATCH || <u64>desc + <u64>(ndesc * 12) > <u64>(SCRATCH + SCRATCH_SIZE)) return ST_BAD_ARG;
+  const g = enterAdminProc(who, p);
   if (g != ST_OK) return g;
-  if (!L.procAlive(p)) return leave(ST_DEAD);
   return leave(shapeAdd(p, riid, mid, kind, min, max, ndesc, desc));
 }
 

@@ -52,11 +52,28 @@ function classOf(p: u32): u32 {
   return load<u32>(proc(p) + P_CLASS);
 }
 
-/** Resolves a sync handle: 0 for none (INVALID_HANDLE), object index + 1, or -status. */
-function syncArg(p: u32, h: u32): i32 {
-  if (h == INVALID_HANDLE) return 0;
-  const o = handleLookup(p, h, K_SYNC, 0);
-  return o < 0 ? o : o + 1;
+/** The sync object decodeWait found: object index + 1, or 0 for none. Per instance (one
+ * entry point runs at a time in an instance), read right after decodeWait. */
+let decodedSync: u32 = 0;
+
+/**
+ * The checks Call (C1) and Recv (R1) share, in order: the object handle `h` of process `p`
+ * names (kind and rights), the sync handle (INVALID_HANDLE: none), the receive buffers. Returns
+ * the object, or -status; the sync object is left in decodedSync.
+ */
+function decodeWait(p: u32, h: u32, kind: i32, rights: u32, syncH: u32, ic: u32, iccap: u32, ia: u32, iacap: u32): i32 {
+  const o = handleLookup(p, h, kind, rights);
+  if (o < 0) return o;
+  let so: i32 = 0;
+  if (syncH != INVALID_HANDLE) {
+    so = handleLookup(p, syncH, K_SYNC, 0);
+    if (so < 0) return so;
+    so++;
+  }
+  const st = checkIncoming(ic, iccap, ia, iacap);
+  if (st != ST_OK) return -st;
+  decodedSync = <u32>so;
+  return o;
 }
 
 function setIn(a: u32, c: u32, ccap: u32, ar: u32, acap: u32): void {
@@ -103,13 +120,10 @@ export function sysCall(
   const ta = thread(t);
   const p = load<u32>(ta + T_PROC);
   // (C1) decode and check, in order; nothing changes before (C2)
-  const c = handleLookup(p, h, K_CHANNEL, R_CALL);
+  const c = decodeWait(p, h, K_CHANNEL, R_CALL, syncH, ic, iccap, ia, iacap);
   if (c < 0) return -c;
-  const so = syncArg(p, syncH);
-  if (so < 0) return -so;
+  const so = decodedSync;
   let st = checkOutgoing(oc, oclen, oa, oalen);
-  if (st != ST_OK) return st;
-  st = checkIncoming(ic, iccap, ia, iacap);
   if (st != ST_OK) return st;
   const l = channelListener(<u32>c);
   if (l < 0) return ST_NOT_CONNECTED;
@@ -120,7 +134,7 @@ export function sysCall(
   if (!policyAllows(EV_REQUEST, classOf(p), classOf(server), iid, mid)) return ST_DENIED;
   if ((flags & F_BLOCKING) != 0 && load<u32>(proc(server) + P_MULTI) == 0 &&
       load<u32>(proc(server) + P_REALM) == load<u32>(ta + T_REALM)) return ST_DEADLOCK;
-  if (so != 0 && syncTake(<u32>so - 1)) return ST_INTERRUPTED;
+  if (so != 0 && syncTake(so - 1)) return ST_INTERRUPTED;
   const la = obj(<u32>l);
   const r = load<u32>(la + O_RECV_HEAD);
   if (r != 0 && !slotAvailable()) return ST_QUOTA;
@@ -131,7 +145,7 @@ export function sysCall(
   store<u32>(ta + T_OUT_ALEN, oalen);
   setIn(ta, ic, iccap, ia, iacap);
   store<u32>(ta + T_OBJ, <u32>l + 1);
-  store<u32>(ta + T_SYNC, <u32>so);
+  store<u32>(ta + T_SYNC, so);
   atomic.store<i32>(ta + T_CELL, 0);
   if (r != 0) {
     const ra = thread(r - 1);
@@ -155,12 +169,9 @@ export function sysRecv(
   const ta = thread(t);
   const p = load<u32>(ta + T_PROC);
   // (R1)
-  const l = handleLookup(p, h, K_LISTENER, R_RECV);
+  const l = decodeWait(p, h, K_LISTENER, R_RECV, syncH, ic, iccap, ia, iacap);
   if (l < 0) return -l;
-  const so = syncArg(p, syncH);
-  if (so < 0) return -so;
-  const st = checkIncoming(ic, iccap, ia, iacap);
-  if (st != ST_OK) return st;
+  const so = decodedSync;
   const la = obj(<u32>l);
   const head = load<u32>(la + O_CALL_HEAD);
   if (head == 0) {
@@ -170,7 +181,7 @@ export function sysRecv(
   } else if (!slotAvailable()) {
     return ST_QUOTA;
   }
-  if (so != 0 && syncTake(<u32>so - 1)) return ST_INTERRUPTED;
+  if (so != 0 && syncTake(so - 1)) return ST_INTERRUPTED;
   // (R2)
   setIn(ta, ic, iccap, ia, iacap);
   store<u32>(ta + T_RX_HANDLE, h);
@@ -181,7 +192,7 @@ export function sysRecv(
     return d;
   }
   store<u32>(ta + T_OBJ, <u32>l + 1);
-  store<u32>(ta + T_SYNC, <u32>so);
+  store<u32>(ta + T_SYNC, so);
   atomic.store<i32>(ta + T_CELL, 0);
   store<i32>(ta + T_STATE, TS_WAIT_RECV);
   qPush(la + O_RECV_HEAD, la + O_RECV_TAIL, t);

@@ -4,17 +4,13 @@
  * @internal
  */
 import { INFINITE_TIMEOUT } from './nk/types.js';
+import { describe } from './describe.js';
 
-function shown(v: unknown): string {
-  if (typeof v === 'string') return `string "${v}"`;
-  if (typeof v === 'object') return v === null ? 'null' : (v as object).constructor?.name ?? 'object';
-  return `${typeof v} ${String(v)}`;
-}
 
 /** A u32 argument (a C rtl_uint32_t): an integer from 0 to 0xFFFFFFFF, never taken modulo 2^32. */
 export function u32Arg(fn: string, arg: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-    throw new TypeError(`${fn}: ${arg} must be an integer from 0 to 0xFFFFFFFF, got ${shown(v)}`);
+    throw new TypeError(`${fn}: ${arg} must be an integer from 0 to 0xFFFFFFFF, got ${describe(v)}`);
   }
   return v;
 }
@@ -22,7 +18,7 @@ export function u32Arg(fn: string, arg: string, v: unknown): number {
 /** A Handle argument: an integer from 0 to 0xFFFFFFFF (INVALID_HANDLE included). */
 export function handleArg(fn: string, arg: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-    throw new TypeError(`${fn}: ${arg} must be a handle (an integer from 0 to 0xFFFFFFFF, or INVALID_HANDLE), got ${shown(v)}`);
+    throw new TypeError(`${fn}: ${arg} must be a handle (an integer from 0 to 0xFFFFFFFF, or INVALID_HANDLE), got ${describe(v)}`);
   }
   return v;
 }
@@ -30,13 +26,13 @@ export function handleArg(fn: string, arg: string, v: unknown): number {
 /** A timeout in milliseconds, or INFINITE_TIMEOUT: milliseconds, or Infinity. */
 export function timeoutArg(fn: string, arg: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INFINITE_TIMEOUT) {
-    throw new TypeError(`${fn}: ${arg} must be milliseconds (an integer from 0) or INFINITE_TIMEOUT, got ${shown(v)}`);
+    throw new TypeError(`${fn}: ${arg} must be milliseconds (an integer from 0) or INFINITE_TIMEOUT, got ${describe(v)}`);
   }
   return v === INFINITE_TIMEOUT ? Infinity : v;
 }
 
 /** A string argument (a C const char *). */
 export function stringArg(fn: string, arg: string, v: unknown): string {
-  if (typeof v !== 'string') throw new TypeError(`${fn}: ${arg} must be a string, got ${shown(v)}`);
+  if (typeof v !== 'string') throw new TypeError(`${fn}: ${arg} must be a string, got ${describe(v)}`);
   return v;
 }

@@ -113,35 +113,22 @@ function end(p: IpcProcess, fn: string, core: Core, th: Thread, st: number, inn:
   return toRetcode(st);
 }
 
-/** Call / CallEx: blocks this thread until the response, an error or the timeout. */
-export function callSync(p: IpcProcess, fn: string, handle: Handle, out: SMsgHdr, inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
+/**
+ * The blocking forms: Call / CallEx (`recv` false: `out` is the request) and Recv / RecvEx
+ * (`recv` true); blocks this thread until the call completes, an error, or the timeout.
+ */
+export function ipcSync(p: IpcProcess, fn: string, recv: boolean, handle: Handle, out: SMsgHdr | null,
+  inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
   const core = blockingCore(p, fn);
   const h = handleArg(fn, 'handle', handle), s = handleArg(fn, 'syncHandle', sync);
   const timeout = timeoutArg(fn, 'mdelay', mdelay);
   const th = take(p, fn);
   if (typeof th === 'number') return th;
   try {
-    let st = startCall(fn, core, th, h, out, inn, s, F_BLOCKING);
+    let st = recv ? startRecv(fn, core, th, h, inn, s, F_BLOCKING) : startCall(fn, core, th, h, out, inn, s, F_BLOCKING);
     const waited = st === ST_WOULD_BLOCK;
     if (waited) st = finish(core, th, waitBlocking(core, th, timeout, core));
-    return end(p, fn, core, th, st, inn, waited, false);
-  } finally {
-    p.pool!.release(th);
-  }
-}
-
-/** Recv / RecvEx: blocks this thread until a request, an error or the timeout. */
-export function recvSync(p: IpcProcess, fn: string, handle: Handle, inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
-  const core = blockingCore(p, fn);
-  const h = handleArg(fn, 'handle', handle), s = handleArg(fn, 'syncHandle', sync);
-  const timeout = timeoutArg(fn, 'mdelay', mdelay);
-  const th = take(p, fn);
-  if (typeof th === 'number') return th;
-  try {
-    let st = startRecv(fn, core, th, h, inn, s, F_BLOCKING);
-    const waited = st === ST_WOULD_BLOCK;
-    if (waited) st = finish(core, th, waitBlocking(core, th, timeout, core));
-    return end(p, fn, core, th, st, inn, waited, true);
+    return end(p, fn, core, th, st, inn, waited, recv);
   } finally {
     p.pool!.release(th);
   }

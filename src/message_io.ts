@@ -4,6 +4,7 @@
  * staging buffer before the syscall (what is sent) or copied out of it after (what was
  * received). Only the constant part's declared size and the arena's used bytes are copied.
  */
+import { describe } from './describe.js';
 import type { Core } from './core.js';
 import { SYS, ST_OK } from './abi.js';
 import { SMsgHdr } from './services/rtl/nk_msg.js';
@@ -40,11 +41,6 @@ function copyOut(core: Core, dst: Uint8Array, at: number, n: number): void {
   for (; k < n; k++) dst[k] = u8[at + k]!;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return `${typeof v} ${String(v)}`;
-}
 
 function headerOf(fn: string, arg: string, hdr: unknown, pack: string): SMsgHdr {
   if (!(hdr instanceof SMsgHdr)) {

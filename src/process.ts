@@ -9,7 +9,7 @@ import { SYS, ST_OK, ST_DEAD, NAME_MAX } from './abi.js';
 import type { ProcessExit } from './platform/types.js';
 import { ThreadPool } from './thread_pool.js';
 import type { Thread } from './thread.js';
-import { callSync, recvSync, ipcAsync, reply, withThread, statusOf, type IpcProcess } from './ipc.js';
+import { ipcSync, ipcAsync, reply, withThread, statusOf, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
 import { handleArg, stringArg } from './args.js';
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
@@ -90,12 +90,12 @@ export class Process implements IpcProcess {
 
   /** Sends a request on client IPC handle `handle` and blocks until the response (or an error). */
   Call(handle: Handle, msgOut: SMsgHdr, msgIn: SMsgHdr): Retcode {
-    return callSync(this, 'Call', handle, msgOut, msgIn, INFINITE_TIMEOUT, INVALID_HANDLE);
+    return ipcSync(this, 'Call', false, handle, msgOut, msgIn, INFINITE_TIMEOUT, INVALID_HANDLE);
   }
 
   /** Call with a timeout in milliseconds (or INFINITE_TIMEOUT) and an optional IPC sync object. */
   CallEx(handle: Handle, msgOut: SMsgHdr, msgIn: SMsgHdr, mdelay: number, syncHandle: Handle): Retcode {
-    return callSync(this, 'CallEx', handle, msgOut, msgIn, mdelay, syncHandle);
+    return ipcSync(this, 'CallEx', false, handle, msgOut, msgIn, mdelay, syncHandle);
   }
 
   /** Call without blocking the thread: resolves to the Retcode. */
@@ -110,12 +110,12 @@ export class Process implements IpcProcess {
 
   /** Blocks until a request arrives on server IPC (listener) handle `handle`. */
   Recv(handle: Handle, msgIn: SMsgHdr): Retcode {
-    return recvSync(this, 'Recv', handle, msgIn, INFINITE_TIMEOUT, INVALID_HANDLE);
+    return ipcSync(this, 'Recv', true, handle, null, msgIn, INFINITE_TIMEOUT, INVALID_HANDLE);
   }
 
   /** Recv with a timeout in milliseconds (or INFINITE_TIMEOUT) and an optional IPC sync object. */
   RecvEx(handle: Handle, msgIn: SMsgHdr, mdelay: number, syncHandle: Handle): Retcode {
-    return recvSync(this, 'RecvEx', handle, msgIn, mdelay, syncHandle);
+    return ipcSync(this, 'RecvEx', true, handle, null, msgIn, mdelay, syncHandle);
   }
 
   /** Recv without blocking the thread. */

@@ -7,7 +7,7 @@ import { NK_OFF_SIZE, NK_OFF_TYPE, NK_OFF_IID, NK_OFF_MID, NK_OFF_NCAPS, NK_OFF_
  * little-endian unsigned integers.
  *
  * The SDK only fixes sizeof(struct nk_message) == 24 with 16-bit iid and mid
- * (reference/kos-ipc.md section 3); the order below is kos-ipc's own.
+ * (docs/sources.md); the order below is kos-ipc's own.
  *
  * struct nk_message, at offset 0 of every constant part (align 8):
  * ```

@@ -2,7 +2,7 @@
  * `nk/types.h` (and the few kernel type names the IPC API needs): handle, id and error types,
  * the sentinel values and the sizes of the two wire structures (nk_message, nk_ptr_t).
  *
- * The SDK's numeric values are not public (reference/kos-ipc.md sections 6 and 20). kos-ipc picks
+ * The SDK's numeric values are not public (docs/sources.md). kos-ipc picks
  * its own: `NK_EOK` is 0 (the SDK sample compares an nk_err_t with rcOk), the other nk_err_t
  * codes borrow the Linux errno numbers of the same name. Compare with the names, never numbers.
  */
