@@ -1,6 +1,7 @@
 // kos-ipc in real Chromium: the demo page served with and without cross-origin isolation
 // (scripts/demo-server.mjs on 127.0.0.1, an ephemeral port each), driven by playwright-core.
-// Needs Debian's `chromium` on PATH: without it every test here fails saying how to install it.
+// The Chromium is the one test/fixtures/browser_chromium.ts finds (CHROMIUM_PATH, PATH, or the
+// npm package @sparticuz/chromium).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
