@@ -4,7 +4,6 @@
 // npm package @sparticuz/chromium).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './fixtures/browser_chromium.js';
 import { decodePng, countColour } from './fixtures/browser_png.js';
@@ -29,7 +28,6 @@ interface Session { browser: Browser; isolated: Served; plain: Served }
 
 const RUN_MS = 600;
 const serverModule = new URL('../../scripts/demo-server.mjs', import.meta.url).href;
-const repo = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
@@ -142,22 +140,6 @@ test('Kernel.create({ debug: true }) loads the debug core and the loader through
   assert.ok(got);
   assert.ok(isolated.responses.some((r) => r.path === '/dist/kernel.debug.wasm'));
   assert.ok(isolated.responses.some((r) => r.path === '/node_modules/@assemblyscript/loader/index.js'));
-});
-
-test('the example in docs/browser.md is demo/minimal.html with its worker, and it echoes', async () => {
-  const doc = repo('docs/browser.md');
-  const blocks = [...doc.matchAll(/```(html|js)\n([\s\S]*?)```/g)].map((m) => m[2]);
-  assert.is(blocks[0], repo('demo/minimal.html'));
-  assert.is(blocks[1], repo('demo/minimal_server.js'));
-  const { browser, isolated } = await start();
-  const page = await browser.newPage();
-  try {
-    await page.goto(new URL('minimal.html', isolated.server.url).href);
-    await page.waitForFunction(() => document.body.textContent!.includes(':'), null, { timeout: 15000 });
-    assert.is((await page.textContent('body'))!.trim(), 'shared: rcOk');
-  } finally {
-    await page.close();
-  }
 });
 
 // ---- cross-origin isolated: workers ----------------------------------------------------------
