@@ -34,26 +34,36 @@ export const statuses = [
   ['ST_TOO_LARGE', 'rcBufferTooLarge', 'message larger than MAX_MESSAGE'],
   ['ST_QUOTA', 'rcQuotaExceeded', 'a kernel table is full'],
   ['ST_DEAD', 'rcNotConnected', 'the calling thread or its process is ending or ended'],
-  ['ST_UNSUPPORTED', 'rcUnimplemented', 'a message carries handles (ncaps != 0): not supported yet'],
   ['ST_BAD_ARG', 'rcInvalidArgument', 'a bad argument other than a handle or a message (an index, a name, a thread state)'],
   ['ST_EXISTS', 'rcAlreadyExists', 'a name is already registered'],
   ['ST_IN_USE', 'rcBusy', 'process.free: a call in flight still uses the buffer in place'],
-  ['ST_NOT_FOUND', 'rcResourceNotFound', 'a name (channel, endpoint) is not known'],
+  ['ST_NOT_FOUND', 'rcResourceNotFound', 'a name (channel, endpoint) or a context is not known'],
+  ['ST_REVOKED', 'rcHandleRevoked', 'the handle was revoked: every call with it fails until it is closed'],
+  ['ST_TRANSFER_DENIED', 'rcSecurityDisallow', 'a handle in the message may not be transferred so: no OCAP_HANDLE_TRANSFER, or rights wider than the sender\'s'],
+  ['ST_NOT_PERMITTED', 'rcInvalidOperation', 'the object does not allow this operation from this caller (a process closing its own task handle)'],
+  ['ST_ABORTED', 'rcAbort', 'the wait was ended by KnNoticeDropAndWake'],
 ];
 
 /** Fixed sizes of the kernel, shared by the core and the host. */
 export const limits = {
-  MAX_PROCS: [64, 'processes alive at once'],
-  MAX_THREADS: [256, 'thread records (worker threads and logical Async threads) at once'],
-  TID_INDEX_BITS: [9, 'low bits of a Tid that hold its record index + 1 (the rest is a generation)'],
-  HANDLES_PER_PROC: [256, 'entries of one process\'s handle table'],
-  MAX_OBJECTS: [2048, 'kernel objects (channels, listeners, sync objects)'],
-  MAX_SLOTS: [1024, 'calls received and not yet answered, in all'],
-  MAX_NAMES: [512, 'static channel names (each end of a channel is one)'],
-  MAX_ENDPOINTS: [512, 'endpoint names of server processes'],
+  MAX_PROCS: [1024, 'processes alive at once (the process table grows up to it)'],
+  PROC_BITS: [10, 'bits of a process index in a handle value'],
+  MAX_THREADS: [4096, 'thread records (worker threads and logical Async threads) at once'],
+  TID_INDEX_BITS: [13, 'low bits of a Tid that hold its record index + 1 (the rest is a generation)'],
+  HANDLE_SLOT_BITS: [17, 'bits of a handle table slot in a handle value'],
+  MAX_HANDLES_PER_PROC: [131071, 'handles one process may hold (its table grows up to it)'],
+  HANDLE_GEN_BITS: [5, 'bits of a slot generation in a handle value'],
+  MAX_OBJECTS: [1048576, 'kernel objects in all (channels, listeners, sync objects, user objects, badges, notices, tasks)'],
+  MAX_SLOTS: [65535, 'calls received and not yet answered, in all'],
+  MAX_SUBSCRIPTIONS: [1048576, 'notice subscriptions ("resource-event mask" entries) in all'],
+  MAX_EVENTS: [1048576, 'notifications waiting in notice receivers, in all'],
+  MAX_NAMES: [65536, 'static channel names (each end of a channel is one)'],
+  MAX_ENDPOINTS: [65536, 'endpoint names of server processes'],
   MAX_RULES: [256, 'security policy rules'],
   MAX_SHAPES: [512, 'declared message shapes (a power of two)'],
   SHAPE_MAX_DESC: [14, 'arena descriptors one message shape may list'],
+  MAX_NCAPS: [64, 'handles one message may carry (descriptors after the header)'],
+  MAX_CONTEXT: [4096, 'bytes of an encoded context value (user objects, badges)'],
   NAME_MAX: [48, 'bytes of UTF-8 in a channel or endpoint name'],
   MAX_MESSAGE: [4 << 20, 'largest message (constant part + arena) the kernel carries'],
   ADMIN: [0x40000000, 'the caller id of the realm that owns the Kernel (never a Tid: a Tid\'s index bits are never 0)'],
@@ -64,11 +74,11 @@ export const limits = {
  * offsets inside a thread record (the admin record has the same result words).
  */
 export const layout = {
-  LOCK_ADDR: [0x40100, 'the kernel lock word (owner id, 0 when free); +4 counts realms sleeping on it'],
-  ADMIN_RECORD: [0x40140, 'the admin caller\'s record: result words at the offsets of a thread record'],
-  SCRATCH: [0x40180, 'a 4 KiB area the admin caller fills with names and shape descriptors'],
+  LOCK_ADDR: [0x40400, 'the kernel lock word (owner id, 0 when free); +4 counts realms sleeping on it'],
+  ADMIN_RECORD: [0x40440, 'the admin caller\'s record: result words at the offsets of a thread record'],
+  SCRATCH: [0x40480, 'a 4 KiB area the admin caller fills with names and shape descriptors'],
   SCRATCH_SIZE: [4096, 'bytes of the scratch area'],
-  KERNEL_END: [0x100000, 'end of the kernel tables: kernel memory above is the heap'],
+  KERNEL_END: [0x100000, 'end of the kernel\'s fixed tables: kernel memory above is the heap'],
   T_CELL: [0, 'wait cell (futex word): 0 while blocked, 1 when the syscall completed'],
   T_R0: [4, 'result word 0'],
   T_R1: [8, 'result word 1'],
@@ -80,15 +90,48 @@ export const layout = {
   T_RX_TOKEN: [32, 'Recv: the call token (SMsgHdr.threadId) that names the received call'],
   T_RX_HANDLE: [36, 'Recv: the server handle value the request came in on'],
   T_HOST_END: [40, 'first byte of a thread record that only the core uses'],
+  THREAD_SIZE: [128, 'bytes of a thread record'],
   NK_MESSAGE_SIZE: [24, 'sizeof(struct nk_message)'],
   NK_OFF_SIZE: [0, 'nk_message.size, u32: bytes of the constant part'],
   NK_OFF_TYPE: [4, 'nk_message.type, u32: NK_MSG_TYPE_REQ (0) or NK_MSG_TYPE_ERR (1)'],
   NK_OFF_IID: [8, 'nk_message.iid, u16: RIID'],
   NK_OFF_MID: [10, 'nk_message.mid, u16: method id'],
-  NK_OFF_NCAPS: [12, 'nk_message.ncaps, u32: handles carried'],
-  NK_OFF_SELF: [16, 'nk_message.self, u32: owned by the kernel and transport'],
-  NK_OFF_RESERVED: [20, 'nk_message.reserved, u32: zero'],
+  NK_OFF_NCAPS: [12, 'nk_message.ncaps, u32: handles carried (their descriptors follow the header)'],
+  NK_OFF_SELF: [16, 'nk_message.self, u32: on a request made through a callable handle, the kernel writes its dereference key here'],
+  NK_OFF_SELF_RIGHTS: [20, 'nk_message.selfRights, u32: the rights of that callable handle (0 otherwise)'],
+  NK_HANDLE_DESC_SIZE: [16, 'sizeof(nk_handle_desc_t): handle u32, rights u32, badge u32, flags u32'],
+  NK_HD_HANDLE: [0, 'nk_handle_desc_t.handle'],
+  NK_HD_RIGHTS: [4, 'nk_handle_desc_t.rights'],
+  NK_HD_BADGE: [8, 'nk_handle_desc_t.badge: sent: a badge handle (or INVALID_HANDLE); received: a dereference\'s context key (0 none)'],
+  NK_HD_FLAGS: [12, 'nk_handle_desc_t.flags: bit 0 set when the handle came by dereference'],
+  STATS: [0x40480, 'k_stats writes its counters here (the scratch area), one u32 each, in STAT_NAMES order'],
 };
+
+/**
+ * Rights (permission mask bits, services/ocap.h), event mask bits (handle/event_descr.h) and
+ * user handle types (handle/handletype.h): the SDK's names, kos-ipc's values (the SDK's are not
+ * public). Bits 0..15 are the general part, 16..31 the part specific to a kind of resource.
+ */
+export const capabilities = {
+  OCAP_HANDLE_TRANSFER: [0x1, 'the handle may be transferred (and sent back, dereferenced) in a message'],
+  OCAP_HANDLE_GET_SID: [0x2, 'KnHandleGetSidByHandle may read the resource\'s SID'],
+  OCAP_HANDLE_SET_EVENT: [0x4, 'KnNoticeSetObjectEvent may signal events on the resource'],
+  OCAP_HANDLE_GET_EVENT: [0x8, 'a notice receiver may subscribe to the resource\'s events'],
+  OCAP_HANDLE_COPY: [0x10, 'KnHandleCopy may duplicate the handle'],
+  OCAP_IPC_CALL: [0x10000, 'IPC client: Call on the handle (a channel\'s client end, a callable handle)'],
+  OCAP_IPC_RECV: [0x20000, 'IPC server: Recv and Reply on the handle (a listener)'],
+  OCAP_IPC_LISTEN: [0x40000, 'a listener: channels may be added to it (KnHandleConnect, KnHandleCreateUserObjectEx)'],
+  OCAP_IPC_SYNC: [0x80000, 'an IPC sync object: KnIpcSetInterrupt and KnIpcClearInterrupt'],
+  EVENT_OBJECT_DESTROYED: [0x1, 'the resource ended (its last handle closed or revoked)'],
+  EVENT_TASK_COMPLETED: [0x10000, 'a task (process) ended'],
+  EVENT_BADGE_CLOSED: [0x20000, 'every handle of a badge\'s transfer subtree is closed or revoked'],
+  EVENT_USER_MASK: [0xff000000, 'the bits KnNoticeSetObjectEvent may signal: OBJECT_EVENT_USER(0..7)'],
+  HANDLE_TYPE_USER_FIRST: [0x10000, 'the first type KnHandleCreateUserObject accepts'],
+  HANDLE_TYPE_USER_LAST: [0x1ffff, 'the last type KnHandleCreateUserObject accepts'],
+};
+
+/** The counters k_stats writes, in order (kernel.stats() returns them by these names). */
+export const stats = ['processes', 'threads', 'objects', 'handles', 'badges', 'notices', 'subscriptions', 'events', 'slots', 'userObjects', 'listeners', 'channels', 'syncObjects', 'tasks', 'callables', 'revokedHandles'];
 
 /**
  * The exports, in order. `params` after the caller; `results` name the result words the export
@@ -124,4 +167,21 @@ export const exports = [
   { name: 'k_unlock_after_trap', caller: 'any', params: [], results: [], doc: 'a trap escaped the core while the caller held the lock: release it' },
   { name: 'k_unlock_if_dead_owner', caller: 'admin', params: [], results: ['released'], doc: 'releases the lock if its owner thread no longer exists' },
   { name: 'k_digest', caller: 'admin', params: [], results: ['hash'], doc: 'a hash of every kernel table (not the lock line, the admin record or the scratch area): tests compare it before and after a refused call' },
+  { name: 'k_stats', caller: 'admin', params: [], results: [], doc: 'writes the kernel\'s counts at STATS, in the order of `stats`' },
+  { name: 'k_task_handle', caller: 'thread', params: [], results: ['handle'], doc: 'KosTaskGetHandle(KosTaskGetSelf()): the process\'s own task handle' },
+  { name: 'k_user_create', caller: 'thread', params: ['type', 'rights', 'ctx', 'ctxLen', 'ipcChannel', 'riid'], results: ['handle'], doc: 'KnHandleCreateUserObject(Ex): a user object, or a callable handle when rights hold OCAP_IPC_CALL; the encoded context is at [ctx, ctx + ctxLen)' },
+  { name: 'k_listener_create', caller: 'thread', params: [], results: ['handle'], doc: 'KnHandleCreateListener' },
+  { name: 'k_handle_connect', caller: 'thread', params: ['listener'], results: ['listener', 'server', 'client'], doc: 'KnHandleConnect: a channel to `listener` (INVALID_HANDLE: a new one)' },
+  { name: 'k_badge_create', caller: 'thread', params: ['notice', 'eventId', 'ctx', 'ctxLen'], results: ['handle'], doc: 'KnHandleCreateBadge' },
+  { name: 'k_handle_copy', caller: 'thread', params: ['handle', 'rights', 'badge'], results: ['handle'], doc: 'KnHandleCopy: a descendant in the caller\'s own table' },
+  { name: 'k_handle_revoke', caller: 'thread', params: ['handle', 'close'], results: [], doc: 'KnHandleRevoke (close = 1) / KnHandleRevokeEx' },
+  { name: 'k_handle_revoke_subtree', caller: 'thread', params: ['handle', 'badge'], results: [], doc: 'KnHandleRevokeSubtree' },
+  { name: 'k_handle_sid', caller: 'thread', params: ['handle'], results: ['sid'], doc: 'KnHandleGetSidByHandle' },
+  { name: 'k_context', caller: 'thread', params: ['key', 'dst', 'cap'], results: ['length'], doc: 'copies the encoded context that dereference key `key` names (an object the caller\'s process made) to [dst, dst + cap)' },
+  { name: 'k_notice_create', caller: 'thread', params: [], results: ['handle'], doc: 'KnNoticeCreate' },
+  { name: 'k_notice_subscribe', caller: 'thread', params: ['notice', 'object', 'mask', 'eventId'], results: [], doc: 'KnNoticeSubscribeToObject' },
+  { name: 'k_notice_unsubscribe', caller: 'thread', params: ['notice', 'byObject', 'value'], results: [], doc: 'KnNoticeUnsubscribeFromEvent (byObject 0: value is an eventId) / KnNoticeUnsubscribeFromObject (1: value is a handle)' },
+  { name: 'k_notice_get', caller: 'thread', params: ['notice', 'countMax', 'dst', 'flags'], results: ['count'], doc: 'KnNoticeGetEvent: takes up to countMax events into [dst, dst + 8 * countMax) (eventId u32, mask u32); ST_WOULD_BLOCK when none and flags allow waiting' },
+  { name: 'k_notice_set_event', caller: 'thread', params: ['object', 'mask'], results: [], doc: 'KnNoticeSetObjectEvent' },
+  { name: 'k_notice_drop', caller: 'thread', params: ['notice', 'forbid'], results: [], doc: 'KnNoticeDropAndWake' },
 ];

@@ -12,10 +12,10 @@ import fc from 'fast-check';
 import {
   Kernel, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset, nk_err_reset, nk_msg_set_method_id,
   nk_arena_init, nk_arena_alloc, checkMessageShape, idlMethodLayout, rcOk, rcInvalidArgument,
-  rcBufferTooLarge, rcUnimplemented, retcodeName, NK_MAX_MESSAGE,
+  rcBufferTooLarge, retcodeName, NK_MAX_MESSAGE,
   type NkArena, type Process, type IdlInterface, type IdlMethod, type MessageLayout, type Retcode,
 } from 'kos-ipc';
-import { admin, newKernel, shutdownAll } from './helpers.js';
+import { admin, abi, newKernel, shutdownAll } from './helpers.js';
 
 test.after.each(shutdownAll);
 
@@ -157,12 +157,23 @@ const rules = new Map<string, number>();
  * that rule's name.
  */
 function expected(m: Built, methods: Method[] | null, reply: boolean): [Retcode | 'ok', string] {
-  const typed = methods !== null;
   const c = dv(m.c);
-  const size = c.getUint32(0, true), type = c.getUint32(4, true);
+  const size = c.getUint32(0, true);
   if (size < 24 || size > m.c.length) return [rcInvalidArgument, 'header size'];
   if (size + m.arena.used > NK_MAX_MESSAGE) return [rcBufferTooLarge, 'over 4 MiB'];
-  if (c.getUint32(12, true) !== 0) return [rcUnimplemented, 'ncaps'];
+  const ncaps = c.getUint32(12, true);
+  if (ncaps > abi.limits.MAX_NCAPS![0] || 24 + 16 * ncaps > size) return [rcInvalidArgument, 'ncaps'];
+  const verdict = shapeVerdict(m, methods, reply);
+  // the descriptors of a random message name no handle of its sender
+  if (verdict[0] === 'ok' && ncaps !== 0) return [rcInvalidArgument, 'handles'];
+  return verdict;
+}
+
+/** The verdict of the declared shape (after the header checks). */
+function shapeVerdict(m: Built, methods: Method[] | null, reply: boolean): [Retcode | 'ok', string] {
+  const typed = methods !== null;
+  const c = dv(m.c);
+  const type = c.getUint32(4, true);
   if (!typed || c.getUint16(8, true) !== 0) return ['ok', typed ? 'undeclared riid' : 'no shapes'];
   const layout = methods[c.getUint16(10, true)];
   if (!layout) return ['ok', 'undeclared mid'];
@@ -233,16 +244,16 @@ async function system(label: string, iface: IdlInterface | null, methods: Method
   // messages need no new kernel memory and a refused one can leave the tables exactly as they were.
   const big = { c: new Uint8Array(1024), arena: nk_arena_init(new Uint8Array(4096)) };
   nk_req_reset(big.c);
-  dv(big.c).setUint32(12, 1, true); // ncaps 1: staged whole, then refused
+  dv(big.c).setUint32(12, 1, true); // ncaps 1, a descriptor naming no handle: staged whole, then refused
   big.arena.used = 4096;
   const wide = new SMsgHdr();
   PackInMsg(wide, new Uint8Array(1024), nk_arena_init(new Uint8Array(4096)));
-  assert.is(await client.CallAsync(s.ch, out(big), wide), rcUnimplemented);
+  assert.is(await client.CallAsync(s.ch, out(big), wide), rcInvalidArgument);
   const recv = server.RecvAsync(s.sh, wide);
   const call = client.CallAsync(s.ch, out(ping()), inbox().hdr);
   assert.is(await recv, rcOk);
-  assert.is(server.Reply(s.sh, out(big)), rcUnimplemented);
-  assert.is(await call, rcUnimplemented, 'a refused response ends the call it answers');
+  assert.is(server.Reply(s.sh, out(big)), rcInvalidArgument);
+  assert.is(await call, rcInvalidArgument, 'a refused response ends the call it answers');
   return s;
 }
 
