@@ -19,3 +19,9 @@ export * from './nk/message_shape.js';
 export * from './nk/idl_layout.js';
 export type { Interfaces } from './shapes.js';
 export * from './rtl/retcode.js';
+export {
+  nk_transport_call, nk_transport_recv, nk_transport_reply, nk_transport_callAsync, nk_transport_recvAsync,
+  type nk_transport, type nk_transport_ops, type nk_transport_call_fn, type nk_transport_recv_fn,
+  type nk_transport_reply_fn, type nk_transport_call_async_fn, type nk_transport_recv_async_fn,
+} from './nk/transport.js';
+export { NkKosTransport, NkKosTransport_Init, kosTransportInit, nkErrorOf } from './coresrv/nk/transport-kos.js';

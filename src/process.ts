@@ -14,6 +14,7 @@ import {
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
 import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_iid_t } from './nk/types.js';
 import type { SMsgHdr } from './services/rtl/nk_msg.js';
+import { kosTransportInit, type NkKosTransport } from './coresrv/nk/transport-kos.js';
 
 /** How a process ended: its worker's exit code, and the error it threw, if any. */
 export interface ProcessExit {
@@ -469,5 +470,12 @@ export class Process {
       throw new TypeError('free: the buffer was not returned by alloc');
     }
     return toRetcode(this.simple('free', (c, tid) => c.exports.k_free(tid, buffer.byteOffset)));
+  }
+
+  // ---- coresrv/nk/transport-kos.h -----------------------------------------------------------
+
+  /** Binds `transport` to IPC handle `handle` of this process; pass NK_NULL, 0 as the last two. */
+  NkKosTransport_Init(transport: NkKosTransport, handle: Handle, view: null, size: number): void {
+    kosTransportInit(this, transport, handle, view, size);
   }
 }
