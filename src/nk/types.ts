@@ -106,3 +106,8 @@ export const NK_FALSE = 0;
 export const NK_MESSAGE_SIZE = 24;
 /** sizeof(nk_ptr_t): an arena descriptor {offset, size} in a constant part. */
 export const NK_PTR_SIZE = 8;
+/**
+ * sizeof(nk_handle_desc_t): a Handle parameter in a constant part (align 8): handle, rights,
+ * badge, flags, each a u32 (nk/message_layout.ts NK_HANDLE_DESC_FIELDS).
+ */
+export const NK_HANDLE_DESC_SIZE = 16;
