@@ -90,6 +90,10 @@ export function expr(c: Cursor, inBound: boolean): Expr {
 }
 
 function closeAngle(c: Cursor, what: string): void {
+  const t = c.peek(), after = c.peek(1);
+  if (t.kind === 'punct' && t.text === '>>' && (after.kind === 'number' || (after.kind === 'punct' && after.text === '('))) {
+    fail(t.pos, `a shift inside ${what} must be in parentheses, as in (8 >> 1): ">>" there closes two type argument lists`);
+  }
   c.splitShift();
   c.expect('>', `to close ${what}`);
 }

@@ -67,7 +67,11 @@ export function resolvePackage(f: IdlFile, imports: PackageModel[]): PackageMode
     if (scope !== null && !visible.some((v) => v.name === scope)) {
       fail(pos, `"${scope}" is not this package nor an imported one: add "import ${scope}"`);
     }
-    if (hits.length === 0) fail(pos, kind === 'type' ? `unknown type "${name}": ${TYPE_HINT}` : `unknown constant "${name}"`);
+    if (hits.length === 0) {
+      const other = visible.some((v) => (scope === null || scope === v.name) && (kind === 'type' ? v.consts : v.types).has(bare));
+      if (other) fail(pos, `"${name}" is a ${kind === 'type' ? 'constant' : 'type'}, not a ${kind}`);
+      fail(pos, kind === 'type' ? `unknown type "${name}": ${TYPE_HINT}` : `unknown constant "${name}"`);
+    }
     if (hits.length > 1) {
       fail(pos, `"${name}" is declared in ${hits.map((h) => h.qname.slice(0, -bare.length - 1)).join(' and ')}: qualify it`);
     }
@@ -115,11 +119,8 @@ export function resolvePackage(f: IdlFile, imports: PackageModel[]): PackageMode
       }
     }
     if (where !== 'param' && where !== 'typedef' && underlying(type) === 'Handle') {
-      fail(t.pos, `Handle is allowed only as a method parameter (directly or through a typedef), not as a ${where === 'element' ? 'array or sequence element' : `struct or union ${where}`}: ` +
+      fail(t.pos, `Handle is allowed only as a method parameter (directly or through a typedef), not as ${where === 'element' ? 'an array or sequence element' : `a struct or union ${where}`}: ` +
         'kos-ipc places a message\'s handles first (docs/gen.md)');
-    }
-    if (where === 'const' && !PRIMITIVES.has(type) && !PRIMITIVES.has(underlying(type))) {
-      fail(t.pos, `a constant must have an integer type (UInt8..UInt64, SInt8..SInt64 or a typedef of one), got ${t.name}`);
     }
     return type;
   }
@@ -150,6 +151,9 @@ export function resolvePackage(f: IdlFile, imports: PackageModel[]): PackageMode
     const qname = `${pkg}.${d.name}`;
     if (d.kind === 'const') {
       const type = typeOf(d.type, 'const');
+      if (!(underlying(type) in INT_RANGES)) {
+        fail(d.type.pos, `a constant must have an integer type (UInt8..UInt64, SInt8..SInt64 or a typedef of one), got ${type}`);
+      }
       const value = evaluate(d.value, constValue);
       const [lo, hi] = INT_RANGES[PRIMITIVES.has(type) ? type : underlying(type)]!;
       if (value < lo || value > hi) fail(d.pos, `${d.name} = ${value} does not fit ${d.type.kind === 'named' ? d.type.name : type} (${lo}..${hi})`);
