@@ -99,7 +99,7 @@ function struct(ctx: ModuleCtx, t: TypeModel): void {
   ctx.build((env) => env.set(name, viewClass(name), true));
   const { members, codecs } = accessors(ctx, name, l.fields, true);
   ctx.add('classes', { kind: 'class', name, extends: 'rt.NkView', members, doc: `struct ${t.qname}: ${l.size} bytes, align ${l.align}.` });
-  ctx.add('types', { kind: 'interface', name: valueName, members: t.fields!.map((f) => `${f.name}: ${ctx.tsTypes(f.type).set};`),
+  ctx.add('types', { kind: 'type', name: valueName, type: `{ ${t.fields!.map((f) => `${f.name}: ${ctx.tsTypes(f.type).set}`).join('; ')} } | ${name}`,
     doc: `What a ${name} field is written from: a plain object with every field, or a ${name}.` });
   const list = codecs.map(([n, c, off]) => `['${n}', ${c.expr}, ${off}]`).join(', ');
   ctx.add('codecs', { kind: 'const', name: codecName, type: `rt.NkCodec<${name}, object>`, exported: true,

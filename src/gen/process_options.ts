@@ -68,7 +68,7 @@ export interface EdlInitDescription {
  * throws when an EDL names an entity the description does not have, or an entity already lists
  * endpoints.
  */
-export function applyEdl<D extends EdlInitDescription>(description: D, edls: Record<string, NkProcessOptions>): D {
+export function applyEdl<D extends EdlInitDescription>(description: D, edls: Record<string, NkProcessOptions>): D & { interfaces: Record<string, IdlInterface> } {
   if (!description || !Array.isArray(description.entities)) {
     throw new TypeError('applyEdl: description must be an init description with an `entities` list');
   }

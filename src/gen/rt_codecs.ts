@@ -57,7 +57,7 @@ function segmentOf(v: NkView, at: number, align: number, unit: number): [number,
 export function string(n: number): NkCodec<string | null, string> {
   const idl = `string<${n}>`;
   return {
-    idl, size: 8, align: 4,
+    idl, kind: 'string', size: 8, align: 4,
     get(v, at) {
       const seg = segmentOf(v, at, 1, 1);
       return seg === null || seg[1] > n + 1 ? null : nk_arena_get_string(v.arena_!, v.base_, at);
@@ -81,7 +81,7 @@ export function string(n: number): NkCodec<string | null, string> {
 export function bytes(n: number): NkCodec<Uint8Array | null, ArrayLike<number>> {
   const idl = `bytes<${n}>`;
   return {
-    idl, size: 8, align: 4,
+    idl, kind: 'bytes', size: 8, align: 4,
     get(v, at) {
       const seg = segmentOf(v, at, 1, 1);
       return seg === null || seg[1] > n ? null : v.arena_!.buffer.subarray(seg[0], seg[0] + seg[1]);
@@ -113,7 +113,7 @@ function putEach(v: NkView, start: number, el: NkCodec, value: ArrayLike<unknown
 export function sequence<T, In>(el: NkCodec<T, In>, n: number): NkCodec<ArrayLike<T> | null, ArrayLike<In>> {
   const idl = `sequence<${el.idl}, ${n}>`;
   return {
-    idl, size: 8, align: 4,
+    idl, kind: 'sequence', element: el as NkCodec, size: 8, align: 4,
     get(v, at) {
       const seg = segmentOf(v, at, el.align, el.size);
       if (seg === null || seg[1] / el.size > n) return null;
@@ -145,7 +145,7 @@ export function sequence<T, In>(el: NkCodec<T, In>, n: number): NkCodec<ArrayLik
 export function array<T, In>(el: NkCodec<T, In>, n: number): NkCodec<ArrayLike<T>, ArrayLike<In>> {
   const idl = `array<${el.idl}, ${n}>`;
   return {
-    idl, size: n * el.size, align: el.align,
+    idl, kind: 'array', element: el as NkCodec, size: n * el.size, align: el.align,
     get(v, at) {
       if (el.typed) return new el.typed(v.base_.buffer, v.base_.byteOffset + at, n) as unknown as ArrayLike<T>;
       return Array.from({ length: n }, (_, i) => el.get(v, at + i * el.size));
@@ -170,7 +170,7 @@ export type ViewClass<V extends NkView = NkView> = new (base_: Uint8Array, offse
 export function struct<V extends NkView>(View: ViewClass<V>, idl: string, size: number, align: number,
   fields: readonly (readonly [string, NkCodec, number])[]): NkCodec<V, object> {
   return {
-    idl, size, align,
+    idl, kind: 'struct', fields, size, align,
     get: (v, at) => new View(v.base_, at, v.arena_),
     put(v, at, value, where) {
       if (!value || typeof value !== 'object') throw new TypeError(`${where}: ${idl} is written from an object with its fields, got ${describe(value)}`);
@@ -199,7 +199,7 @@ export function union<V extends NkView>(View: ViewClass<V>, idl: string, size: n
     codec.put(v, at + dataOffset, value, `${where}.${name}`);
   };
   return {
-    idl, size, align, dataOffset, members,
+    idl, kind: 'union', fields: members, size, align, dataOffset, members,
     get: (v, at) => new View(v.base_, at, v.arena_),
     put(v, at, value, where) {
       if (value instanceof NkView) {
@@ -212,7 +212,7 @@ export function union<V extends NkView>(View: ViewClass<V>, idl: string, size: n
       const index = keys.length === 1 ? members.findIndex(([n]) => n === keys[0]) : -1;
       if (index < 0) {
         throw new TypeError(`${where}: ${idl} is written from an object with exactly one of ${members.map(([n]) => n).join(', ')}, ` +
-          `got ${keys.length ? `{ ${keys.join(', ')} }` : describe(value)}`);
+          `got ${keys.length ? `{ ${keys.join(', ')} }` : value && typeof value === 'object' ? '{}' : describe(value)}`);
       }
       write(v, at, index, (value as Record<string, unknown>)[keys[0]!], where);
     },
@@ -244,4 +244,26 @@ export function store(v: NkView, at: number, size: number, write: () => void): v
 /** The write a generated setter makes: `codec.put` that changes nothing when it throws. */
 export function set(v: NkView, at: number, codec: NkCodec, value: unknown, where: string): void {
   store(v, at, codec.size, () => codec.put(v, at, value, where));
+}
+
+/**
+ * A value read through `codec` as plain data, for logs, JSON and comparisons: structs become
+ * objects, unions `{ member: value }`, typed arrays and views arrays; integers, bigints,
+ * strings, Handle objects and null stay as they are.
+ */
+export function toPlain(codec: NkCodec, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  switch (codec.kind) {
+    case 'bytes': return Array.from(value as Uint8Array);
+    case 'sequence': case 'array': return Array.from(value as ArrayLike<unknown>, (x) => toPlain(codec.element!, x));
+    case 'struct':
+      return Object.fromEntries(codec.fields!.map(([n, c]) => [n, toPlain(c, (value as Record<string, unknown>)[n])]));
+    case 'union': {
+      const v = value as NkView;
+      const tag = v.dv_.getUint32(v.offset_, true);
+      const m = codec.fields![tag];
+      return m ? { [m[0]]: toPlain(m[1], (codec as UnionCodec<NkView>).member(v, tag)) } : { tag_: tag };
+    }
+    default: return value;
+  }
 }

@@ -8,7 +8,7 @@ export {
   NkView, NkMessage, UInt8, UInt16, UInt32, UInt64, SInt8, SInt16, SInt32, SInt64, INTEGERS, Handle,
   type NkCodec, type NkHandleDesc,
 } from './rt_view.js';
-export { string, bytes, sequence, array, struct, union, store, set, type ViewClass, type UnionCodec } from './rt_codecs.js';
+export { string, bytes, sequence, array, struct, union, store, set, toPlain, type ViewClass, type UnionCodec } from './rt_codecs.js';
 export {
   NkProxy, method, proxyInit, initParts, proxyCall, proxyCallAsync, callOp, callOpAsync, interfaceDispatch, componentDispatch,
   entityDispatch, type NkMethodInfo, type NkInterface, type NkComponentEntry, type MessageClass, type NkProcessOptions,
