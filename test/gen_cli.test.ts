@@ -56,6 +56,10 @@ test('test/generated is exactly what kos-ipc gen --extended-errors writes for te
   sameAsCommitted('test/generated', ['--extended-errors', 'test/idl/rt/Server.edl']);
 });
 
+test('src/bench/generated is exactly what kos-ipc gen --runtime ../../../gen/runtime.js writes for the bench EDL', () => {
+  sameAsCommitted('src/bench/generated', ['--runtime', '../../../gen/runtime.js', 'src/bench/idl/bench/Server.edl']);
+});
+
 test('two runs write the same bytes, and the output lists every file written', () => {
   const a = tmp(), b = tmp();
   try {

@@ -14,9 +14,7 @@
  * A write that fails part way (an element out of range) restores the bytes and the arena it
  * touched (`store`), so a refused write changes nothing.
  */
-import {
-  NkArena, nk_arena_alloc, nk_arena_get, nk_arena_get_string, nk_arena_store, nk_arena_store_string, type NkElementType,
-} from '../nk/arena.js';
+import { NkArena, nk_arena_alloc, nk_arena_get, nk_arena_store, nk_arena_store_string, type NkElementType } from '../nk/arena.js';
 import { NK_EINVAL, NK_EOK } from '../nk/types.js';
 import { describeValue as describe, NkView, UInt32, type NkCodec } from './rt_view.js';
 
@@ -53,18 +51,86 @@ function segmentOf(v: NkView, at: number, align: number, unit: number): [number,
   return [view.byteOffset - a.buffer.byteOffset, view.byteLength];
 }
 
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * The string the nk_ptr_t at `at` names, by nk_arena_get_string's rules (inside the used part,
+ * a terminating zero, UTF-8 up to it), and at most `max` bytes long; else null. Short ASCII
+ * strings are decoded without TextDecoder.
+ */
+function readString(v: NkView, at: number, max: number): string | null {
+  const a = v.arena_;
+  if (!(a instanceof NkArena)) return null;
+  const off = v.dv_.getUint32(at, true), size = v.dv_.getUint32(at + 4, true), used = a.used;
+  if (off > used || size > used - off || size > max) return null;
+  const b = a.buffer;
+  let end = off, ascii = true;
+  for (const stop = off + size; end < stop && b[end] !== 0; end++) if (b[end]! > 0x7f) ascii = false;
+  if (end === off + size) return null;
+  if (ascii && end - off <= 64) {
+    let s = '', i = off;
+    for (; i + 4 <= end; i += 4) s += String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!);
+    for (; i < end; i++) s += String.fromCharCode(b[i]!);
+    return s;
+  }
+  const bytes = b.subarray(off, end);
+  // TextDecoder refuses views of a SharedArrayBuffer in browsers: decode a private copy then
+  return decoder.decode(bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice());
+}
+
+/**
+ * Reserves a segment of `bytes` at the tail of the arena, aligned to `align`, and writes its
+ * nk_ptr_t at `at`: nk_arena_alloc's rules (padding zeroed, 0 bytes is {0, 0} and uses nothing)
+ * without its argument checks and view, for the codecs' hot paths. Returns the segment's
+ * offset, or -1 (and no change) when it does not fit.
+ */
+function reserve(v: NkView, a: NkArena, at: number, bytes: number, align: number): number {
+  let start = 0;
+  if (bytes > 0) {
+    const used = a.used;
+    start = align === 1 ? used : Math.ceil(used / align) * align;
+    if (start > a.capacity || bytes > a.capacity - start) return -1;
+    if (start > used) a.buffer.fill(0, used, start);
+    a.used = start + bytes;
+  }
+  v.dv_.setUint32(at, start, true);
+  v.dv_.setUint32(at + 4, bytes, true);
+  return start;
+}
+
+/** Stores an ASCII string without U+0000 (no encoder needed); false when `s` is not one. */
+function storeAscii(v: NkView, a: NkArena, at: number, s: string, n: number, where: string, idl: string): boolean {
+  const len = s.length;
+  if (len > n) return false;
+  const used = a.used, off = v.dv_.getUint32(at, true), size = v.dv_.getUint32(at + 4, true);
+  const start = reserve(v, a, at, len + 1, 1);
+  if (start < 0) noRoom(where, idl, len + 1, a);
+  const b = a.buffer;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c > 0x7f) {
+      // not ASCII: undo the reservation, the caller stores it through the encoder
+      a.used = used;
+      v.dv_.setUint32(at, off, true);
+      v.dv_.setUint32(at + 4, size, true);
+      return false;
+    }
+    b[start + i] = c;
+  }
+  b[start + len] = 0;
+  return true;
+}
+
 /** string<N>: up to N bytes of UTF-8 and a terminating zero in the arena. */
 export function string(n: number): NkCodec<string | null, string> {
   const idl = `string<${n}>`;
   return {
-    idl, kind: 'string', size: 8, align: 4,
-    get(v, at) {
-      const seg = segmentOf(v, at, 1, 1);
-      return seg === null || seg[1] > n + 1 ? null : nk_arena_get_string(v.arena_!, v.base_, at);
-    },
+    idl, kind: 'string', size: 8, align: 4, atomic: true,
+    get: (v, at) => readString(v, at, n + 1),
     put(v, at, value, where) {
       if (typeof value !== 'string') throw new TypeError(`${where}: ${idl} is written from a string, got ${describe(value)}`);
       const a = arenaOf(v, where, idl);
+      if (storeAscii(v, a, at, value, n, where, idl)) return;
       const rc = nk_arena_store_string(a, v.base_, at, value, n);
       if (rc === NK_EOK) return;
       const bytes = encoder.encode(value).length;
@@ -81,10 +147,12 @@ export function string(n: number): NkCodec<string | null, string> {
 export function bytes(n: number): NkCodec<Uint8Array | null, ArrayLike<number>> {
   const idl = `bytes<${n}>`;
   return {
-    idl, kind: 'bytes', size: 8, align: 4,
+    idl, kind: 'bytes', size: 8, align: 4, atomic: true,
     get(v, at) {
-      const seg = segmentOf(v, at, 1, 1);
-      return seg === null || seg[1] > n ? null : v.arena_!.buffer.subarray(seg[0], seg[0] + seg[1]);
+      const a = v.arena_;
+      if (!(a instanceof NkArena)) return null;
+      const off = v.dv_.getUint32(at, true), size = v.dv_.getUint32(at + 4, true), used = a.used;
+      return off > used || size > used - off || size > n ? null : a.buffer.subarray(off, off + size);
     },
     put(v, at, value, where) {
       const len = lengthOf(value, where, idl);
@@ -93,7 +161,9 @@ export function bytes(n: number): NkCodec<Uint8Array | null, ArrayLike<number>> 
         for (let i = 0; i < len; i++) checkByte(value[i], `${where}[${i}]`);
       }
       const a = arenaOf(v, where, idl);
-      if (nk_arena_store(Uint8Array, a, v.base_, at, value) !== NK_EOK) noRoom(where, idl, len, a);
+      const start = reserve(v, a, at, len, 1);
+      if (start < 0) noRoom(where, idl, len, a);
+      a.buffer.set(value, start);
     },
   };
 }
@@ -243,7 +313,8 @@ export function store(v: NkView, at: number, size: number, write: () => void): v
 
 /** The write a generated setter makes: `codec.put` that changes nothing when it throws. */
 export function set(v: NkView, at: number, codec: NkCodec, value: unknown, where: string): void {
-  store(v, at, codec.size, () => codec.put(v, at, value, where));
+  if (codec.atomic) codec.put(v, at, value, where);
+  else store(v, at, codec.size, () => codec.put(v, at, value, where));
 }
 
 /**

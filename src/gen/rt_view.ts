@@ -72,6 +72,8 @@ export interface NkCodec<T = unknown, In = T> {
   readonly element?: NkCodec;
   /** struct: [name, codec, offset]; union: [name, codec]. */
   readonly fields?: readonly (readonly [string, NkCodec, number?])[];
+  /** True when a refused `put` has changed nothing (it checks everything before writing). */
+  readonly atomic?: boolean;
   /** Bytes in place (in the constant part, or in an element of a segment). */
   readonly size: number;
   readonly align: number;
@@ -87,7 +89,7 @@ function intCodec(idl: string, kind: IntKind, size: number, lo: number, hi: numb
   typed: new (b: ArrayBufferLike, o: number, n: number) => ArrayLike<number>): NkCodec<number> {
   const get = `get${kind}` as const, set = `set${kind}` as const;
   return {
-    idl, kind: 'int', size, align: size, typed,
+    idl, kind: 'int', size, align: size, typed, atomic: true,
     get: (v, at) => v.dv_[get](at, true),
     put(v, at, value, where) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
@@ -101,7 +103,7 @@ function intCodec(idl: string, kind: IntKind, size: number, lo: number, hi: numb
 function bigCodec(idl: string, signed: boolean): NkCodec<bigint, bigint | number> {
   const lo = signed ? -(1n << 63n) : 0n, hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
   return {
-    idl, kind: 'int', size: 8, align: 8, typed: signed ? BigInt64Array : BigUint64Array,
+    idl, kind: 'int', size: 8, align: 8, typed: signed ? BigInt64Array : BigUint64Array, atomic: true,
     get: signed ? (v, at) => v.dv_.getBigInt64(at, true) : (v, at) => v.dv_.getBigUint64(at, true),
     put(v, at, value, where) {
       const b = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
@@ -142,7 +144,7 @@ const HANDLE_FIELDS = Object.entries(NK_HANDLE_DESC_FIELDS) as [keyof NkHandleDe
  * flags }; writes take one (`handle` required, the others default to 0).
  */
 export const Handle: NkCodec<NkHandleDesc, Partial<NkHandleDesc> & { handle: number }> = {
-  idl: 'Handle', kind: 'handle', size: 16, align: 8,
+  idl: 'Handle', kind: 'handle', size: 16, align: 8, atomic: true,
   get(v, at) {
     const dv = v.dv_;
     return { handle: dv.getUint32(at, true), rights: dv.getUint32(at + 4, true), badge: dv.getUint32(at + 8, true), flags: dv.getUint32(at + 12, true) };
