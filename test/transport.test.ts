@@ -225,6 +225,14 @@ test('call, recv and reply return NK_EINVAL for a constant part shorter than the
   await kernel.shutdown();
 });
 
+test('Init does not check the handle: a call through a handle that was never issued returns NK_EINVAL', async () => {
+  const { kernel, client } = await pair();
+  const t = transportOf(client, 12345);
+  assert.is(t.handle, 12345);
+  assert.is(await nk_transport_callAsync(t.base, request(1), null, new Uint8Array(32), null), NK_EINVAL);
+  await kernel.shutdown();
+});
+
 test('call returns NK_EINVAL on a handle of another kind (a listener)', async () => {
   const { kernel, server, sh } = await pair();
   const t = transportOf(server, sh);
@@ -236,6 +244,22 @@ test('call returns NK_ENOTCONN once the server has closed its listener', async (
   const { kernel, server, client, sh, ch } = await pair();
   assert.is(server.KnHandleClose(sh), rcOk);
   assert.is(await nk_transport_callAsync(transportOf(client, ch).base, request(1), null, new Uint8Array(32), null), NK_ENOTCONN);
+  await kernel.shutdown();
+});
+
+test('reply returns NK_EMSGSIZE over 4 MiB, NK_ENOMEM when it cannot be staged, NK_ENOTCONN when the caller is gone', async () => {
+  const { kernel, server, client, sh, ch } = await pair({ memoryMiB: 16, maxMemoryMiB: 16 });
+  const st = transportOf(server, sh), ct = transportOf(client, ch);
+  void nk_transport_callAsync(ct.base, request(1), null, new Uint8Array(32), null);
+  assert.is(await nk_transport_recvAsync(st.base, new Uint8Array(32), null), NK_EOK);
+  const huge = nk_arena_init(new Uint8Array((4 << 20) + 8));
+  huge.used = huge.capacity;
+  assert.is(nk_transport_reply(st.base, request(2), huge), NK_EMSGSIZE);
+  const big = nk_arena_init(new Uint8Array(15 << 20));
+  big.used = big.capacity;
+  assert.is(nk_transport_reply(st.base, request(2), big), NK_ENOMEM);
+  await kernel.terminate(client);
+  assert.is(nk_transport_reply(st.base, request(2), null), NK_ENOTCONN);
   await kernel.shutdown();
 });
 
