@@ -119,9 +119,10 @@ test('the Node main thread calls a worker server with nk_transport_call and nk_t
   await kernel.shutdown();
 });
 
-test('reply answers the caller whose request the last recv took, then the oldest call not yet answered', async () => {
+/** A server and two clients, A and B, on one channel; each client has a call in flight (values 1 and 2). */
+async function twoCallers(options: { interfaces?: Record<string, { methods: { name: string; in: Record<string, string>; out: Record<string, string> }[] }> } = {}) {
   const kernel = await Kernel.create();
-  const server = kernel.createProcess('Server', { endpoints: { main: 'Echo' } });
+  const server = kernel.createProcess('Server', { endpoints: { main: 'Echo' }, ...options });
   const a = kernel.createProcess('A'), b = kernel.createProcess('B');
   kernel.connect(a, server, 'echo');
   kernel.connect(b, server, 'echo');
@@ -129,6 +130,11 @@ test('reply answers the caller whose request the last recv took, then the oldest
   const ra = new Uint8Array(32), rb = new Uint8Array(32);
   const callA = nk_transport_callAsync(transportOf(a, a.ServiceLocatorConnect('echo')).base, request(1), null, ra, null);
   const callB = nk_transport_callAsync(transportOf(b, b.ServiceLocatorConnect('echo')).base, request(2), null, rb, null);
+  return { kernel, st, ra, rb, callA, callB };
+}
+
+test('reply answers the caller whose request the last recv took, then the oldest call not yet answered', async () => {
+  const { kernel, st, ra, rb, callA, callB } = await twoCallers();
   const req = new Uint8Array(32);
   assert.is(await nk_transport_recvAsync(st.base, req, null), NK_EOK);
   assert.is(u32(req), 1);
@@ -144,18 +150,9 @@ test('reply answers the caller whose request the last recv took, then the oldest
 });
 
 test('a reply the declared shape refuses keeps its caller, so the corrected reply reaches that caller', async () => {
-  const kernel = await Kernel.create();
-  const server = kernel.createProcess('Server', {
-    endpoints: { main: 'Echo' },
+  const { kernel, st, ra, rb, callA, callB } = await twoCallers({
     interfaces: { Echo: { methods: [{ name: 'Echo', in: { value: 'UInt32' }, out: { result: 'UInt32' } }] } },
   });
-  const a = kernel.createProcess('A'), b = kernel.createProcess('B');
-  kernel.connect(a, server, 'echo');
-  kernel.connect(b, server, 'echo');
-  const st = transportOf(server, server.ServiceLocatorRegister('echo'));
-  const ra = new Uint8Array(32), rb = new Uint8Array(32);
-  const callA = nk_transport_callAsync(transportOf(a, a.ServiceLocatorConnect('echo')).base, request(1), null, ra, null);
-  const callB = nk_transport_callAsync(transportOf(b, b.ServiceLocatorConnect('echo')).base, request(2), null, rb, null);
   const req = new Uint8Array(32);
   assert.is(await nk_transport_recvAsync(st.base, req, null), NK_EOK);
   assert.is(await nk_transport_recvAsync(st.base, req, null), NK_EOK);

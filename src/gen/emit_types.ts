@@ -91,12 +91,20 @@ export function emitTypes(ctx: ModuleCtx, p: PackageModel): void {
   for (const t of ordered(ctx, p)) (t.kind === 'struct' ? struct : union)(ctx, t);
 }
 
-function struct(ctx: ModuleCtx, t: TypeModel): void {
-  const name = ctx.claim(cname(t.qname), t.pos, `struct ${t.name}`);
-  const codecName = ctx.claim(`${name}_codec`, t.pos, `the codec of struct ${t.name}`);
-  const valueName = ctx.claim(`${name}_value`, t.pos, `the value type of struct ${t.name}`);
-  const l = idlStructLayout(Object.fromEntries(t.fields!.map((f) => [f.name, f.type])), ctx.types);
+/** Claims a struct's or union's class, codec and value-type names, and builds its (empty) class first. */
+function begin(ctx: ModuleCtx, t: TypeModel): [name: string, codecName: string, valueName: string] {
+  const name = ctx.claim(cname(t.qname), t.pos, `${t.kind} ${t.name}`);
+  const codecName = ctx.claim(`${name}_codec`, t.pos, `the codec of ${t.kind} ${t.name}`);
+  const valueName = ctx.claim(`${name}_value`, t.pos, `the value type of ${t.kind} ${t.name}`);
   ctx.build((env) => env.set(name, viewClass(name), true));
+  return [name, codecName, valueName];
+}
+
+const fieldsOf = (t: TypeModel): Record<string, string> => Object.fromEntries(t.fields!.map((f) => [f.name, f.type]));
+
+function struct(ctx: ModuleCtx, t: TypeModel): void {
+  const [name, codecName, valueName] = begin(ctx, t);
+  const l = idlStructLayout(fieldsOf(t), ctx.types);
   const { members, codecs } = accessors(ctx, name, l.fields, true);
   ctx.add('classes', { kind: 'class', name, extends: 'rt.NkView', members, doc: `struct ${t.qname}: ${l.size} bytes, align ${l.align}.` });
   ctx.add('types', { kind: 'type', name: valueName, type: `{ ${t.fields!.map((f) => `${f.name}: ${ctx.tsTypes(f.type).set}`).join('; ')} } | ${name}`,
@@ -113,11 +121,8 @@ function struct(ctx: ModuleCtx, t: TypeModel): void {
 }
 
 function union(ctx: ModuleCtx, t: TypeModel): void {
-  const name = ctx.claim(cname(t.qname), t.pos, `union ${t.name}`);
-  const codecName = ctx.claim(`${name}_codec`, t.pos, `the codec of union ${t.name}`);
-  const valueName = ctx.claim(`${name}_value`, t.pos, `the value type of union ${t.name}`);
-  const l = idlUnionLayout(Object.fromEntries(t.fields!.map((f) => [f.name, f.type])), ctx.types);
-  ctx.build((env) => env.set(name, viewClass(name), true));
+  const [name, codecName, valueName] = begin(ctx, t);
+  const l = idlUnionLayout(fieldsOf(t), ctx.types);
   const members: Member[] = [{ kind: 'get', name: 'tag_', type: 'number', body: ['return this.dv_.getUint32(this.offset_, true);'],
     doc: `The index of the member that holds the value (${name}_<member>_tag).` }];
   const codecs: [string, CodecRef][] = [];
