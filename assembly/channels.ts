@@ -1,4 +1,4 @@
-// Channels, listeners and reply slots.
+// Channels and listeners.
 //
 // A static channel (init.yaml `connections: - target, id`) is a channel object, named by the
 // client's IPC handle, attached to a listener object, named by the server's handle. Channels
@@ -8,23 +8,19 @@
 // A listener holds the rendezvous queues:
 //   call queue   clients whose Call has not been received yet   (threads, FIFO)
 //   recv queue   server threads waiting in Recv                  (threads, FIFO)
-//   slot list    calls received and not yet answered             (reply slots, FIFO)
-// A reply slot outlives a caller that stops waiting (timeout, death): it is then "abandoned",
-// so a Reply meant for that call consumes it and fails instead of reaching a later call.
+//   slot list    calls received and not yet answered             (reply slots, slots.ts)
 
+import { MAX_OBJECTS, ST_OK, ST_NOT_CONNECTED, ST_QUOTA, ST_EXISTS, ST_DEAD } from './abi';
 import {
-  obj, thread, slot, hdr, proc, K_LISTENER, K_CHANNEL, O_KIND, O_FLAGS, O_OWNER, O_REFS,
-  O_CALL_HEAD, O_CALL_TAIL, O_RECV_HEAD, O_RECV_TAIL, O_SLOT_HEAD, O_SLOT_TAIL, O_CHANNELS,
-  O_LISTENER, O_CLIENT, O_SERVER, OF_CLOSED, MAX_OBJECTS, MAX_SLOTS, H_SLOT_FREE, S_STATE,
-  S_LISTENER, S_TID, S_NEXT, SL_FREE, SL_LIVE, SL_ABANDONED, T_SLOT, P_REALM, P_MULTI,
+  obj, slot, proc, procAlive, K_LISTENER, K_CHANNEL, O_KIND, O_FLAGS, O_OWNER, O_CALL_HEAD,
+  O_CALL_TAIL, O_RECV_HEAD, O_RECV_TAIL, O_SLOT_HEAD, O_CHANNELS, O_LISTENER, O_CLIENT, O_SERVER,
+  O_FIRST_REALM, O_MULTI_REALM, OF_CLOSED, S_NEXT, P_REALM, P_MULTI, R_CALL, R_RECV,
 } from './layout';
-import { objAlloc, objFree } from './objects';
-import { complete, qPop, tidOf, threadIndex } from './threads';
-import { ST_NOT_CONNECTED } from './status';
-
-// Listener realm bookkeeping for the deadlock guard (see rendezvous.ts):
-const O_FIRST_REALM: u32 = 44; // realm of the first client attached, + 1
-const O_MULTI_REALM: u32 = 48; // 1 when clients of several realms are attached
+import { objAlloc, objFree, objsFree } from './objects';
+import { complete, qPop, threadIndex } from './threads';
+import { slotClose, slotLive, slotCaller } from './slots';
+import { handleAlloc, handlesFree, handleSlot, handleObj } from './handles';
+import { nameFind, nameAdd, namesFree, NAME_CLIENT, NAME_SERVER } from './registry';
 
 export function listenerCreate(serverProc: u32): i32 {
   const l = objAlloc(K_LISTENER);
@@ -48,10 +44,39 @@ export function channelCreate(clientProc: u32, serverProc: u32, l: u32): i32 {
 }
 
 /**
+ * k_connect: a static channel from process `cp` to process `sp` named by the UTF-8 bytes at
+ * [name, name + len). Every table is checked for room before anything is created, so a failure
+ * leaves no trace. Returns ST_OK, ST_DEAD (a process is not alive), ST_EXISTS (`cp` already has
+ * a channel of that name) or ST_QUOTA.
+ */
+export function staticConnect(cp: u32, sp: u32, name: u32, len: u32): i32 {
+  if (!procAlive(cp) || !procAlive(sp)) return ST_DEAD;
+  if (nameFind(cp, NAME_CLIENT, name, len) != 0) return ST_EXISTS;
+  let lh = nameFind(sp, NAME_SERVER, name, len);
+  const newListener = lh == 0;
+  const clientHandles: u32 = newListener && cp == sp ? 2 : 1;
+  if (!namesFree(newListener ? 2 : 1) || !objsFree(newListener ? 2 : 1) || !handlesFree(cp, clientHandles) ||
+      (newListener && !handlesFree(sp, 1))) {
+    return ST_QUOTA;
+  }
+  let l: i32;
+  if (!newListener) {
+    l = <i32>handleObj(sp, <u32>handleSlot(sp, lh));
+  } else {
+    l = listenerCreate(sp);
+    lh = handleAlloc(sp, <u32>l, R_RECV);
+    nameAdd(sp, NAME_SERVER, lh, name, len);
+  }
+  const c = channelCreate(cp, sp, <u32>l);
+  nameAdd(cp, NAME_CLIENT, handleAlloc(cp, <u32>c, R_CALL), name, len);
+  return ST_OK;
+}
+
+/**
  * True when every client that could call listener `l` runs only in `realm` (or none is
  * attached and `realm` is the kernel's own): a blocking Recv there would never return. The
  * cached realms answer the common case; a client process that later gained threads in other
- * realms (k_thread_realm) is checked by walking the channels, only on this rare path.
+ * realms (k_proc_add_realm) is checked by walking the channels, only on this rare path.
  */
 export function listenerClientsOnlyIn(l: u32, realm: u32): bool {
   const la = obj(l);
@@ -65,86 +90,6 @@ export function listenerClientsOnlyIn(l: u32, realm: u32): bool {
   }
   return true;
 }
-
-// ---- reply slots --------------------------------------------------------------------------
-
-export function slotsInit(): void {
-  for (let i: u32 = 0; i < MAX_SLOTS; i++) {
-    store<i32>(slot(i) + S_STATE, SL_FREE);
-    store<u32>(slot(i) + S_NEXT, i + 1 < MAX_SLOTS ? i + 2 : 0);
-  }
-  store<u32>(hdr(H_SLOT_FREE), 1);
-}
-
-export function slotAvailable(): bool {
-  return load<u32>(hdr(H_SLOT_FREE)) != 0;
-}
-
-/** Appends a live slot for caller thread `t` to listener `l`; returns the slot index. */
-export function slotOpen(l: u32, t: u32): u32 {
-  // Callers check slotAvailable() in their decode step, before any state changes (STYLE.md,
-  // "Check, then do").
-  assert(load<u32>(hdr(H_SLOT_FREE)) != 0, 'slotOpen: no free reply slot');
-  const s = load<u32>(hdr(H_SLOT_FREE)) - 1;
-  const sa = slot(s);
-  store<u32>(hdr(H_SLOT_FREE), load<u32>(sa + S_NEXT));
-  store<i32>(sa + S_STATE, SL_LIVE);
-  store<u32>(sa + S_LISTENER, l + 1);
-  store<u32>(sa + S_TID, tidOf(t));
-  store<u32>(sa + S_NEXT, 0);
-  const la = obj(l);
-  const tail = load<u32>(la + O_SLOT_TAIL);
-  if (tail != 0) store<u32>(slot(tail - 1) + S_NEXT, s + 1);
-  else store<u32>(la + O_SLOT_HEAD, s + 1);
-  store<u32>(la + O_SLOT_TAIL, s + 1);
-  store<u32>(thread(t) + T_SLOT, s + 1);
-  return s;
-}
-
-/** Finds the oldest slot of listener `l` for `tid` (0: the oldest of all); -1 when none. */
-export function slotFind(l: u32, tid: u32): i32 {
-  let s = load<u32>(obj(l) + O_SLOT_HEAD);
-  while (s != 0) {
-    const sa = slot(s - 1);
-    if (tid == 0 || load<u32>(sa + S_TID) == tid) return <i32>(s - 1);
-    s = load<u32>(sa + S_NEXT);
-  }
-  return -1;
-}
-
-/** Unlinks slot `s` from listener `l` and frees it. */
-export function slotClose(l: u32, s: u32): void {
-  const la = obj(l);
-  let prev: u32 = 0;
-  let cur = load<u32>(la + O_SLOT_HEAD);
-  while (cur != 0 && cur != s + 1) {
-    prev = cur;
-    cur = load<u32>(slot(cur - 1) + S_NEXT);
-  }
-  if (cur == 0) return;
-  const next = load<u32>(slot(s) + S_NEXT);
-  if (prev != 0) store<u32>(slot(prev - 1) + S_NEXT, next);
-  else store<u32>(la + O_SLOT_HEAD, next);
-  if (load<u32>(la + O_SLOT_TAIL) == s + 1) store<u32>(la + O_SLOT_TAIL, prev);
-  store<i32>(slot(s) + S_STATE, SL_FREE);
-  store<u32>(slot(s) + S_LISTENER, 0);
-  store<u32>(slot(s) + S_NEXT, load<u32>(hdr(H_SLOT_FREE)));
-  store<u32>(hdr(H_SLOT_FREE), s + 1);
-}
-
-export function slotAbandon(s: u32): void {
-  store<i32>(slot(s) + S_STATE, SL_ABANDONED);
-}
-
-export function slotState(s: u32): i32 {
-  return load<i32>(slot(s) + S_STATE);
-}
-
-export function slotTid(s: u32): u32 {
-  return load<u32>(slot(s) + S_TID);
-}
-
-// ---- destruction --------------------------------------------------------------------------
 
 /**
  * The server end is gone (its last handle closed, or its process ended): every caller queued
@@ -167,8 +112,8 @@ export function listenerDestroy(l: u32): void {
   let s = load<u32>(la + O_SLOT_HEAD);
   while (s != 0) {
     const next = load<u32>(slot(s - 1) + S_NEXT);
-    if (load<i32>(slot(s - 1) + S_STATE) == SL_LIVE) {
-      const t = threadIndex(load<u32>(slot(s - 1) + S_TID));
+    if (slotLive(s - 1)) {
+      const t = threadIndex(slotCaller(s - 1));
       if (t >= 0) complete(<u32>t, ST_NOT_CONNECTED);
     }
     slotClose(l, s - 1);
@@ -179,6 +124,7 @@ export function listenerDestroy(l: u32): void {
     if (load<i32>(a + O_KIND) == K_CHANNEL && load<u32>(a + O_LISTENER) == l + 1) {
       store<i32>(a + O_FLAGS, load<i32>(a + O_FLAGS) | OF_CLOSED);
       store<u32>(a + O_LISTENER, 0);
+      store<u32>(a + O_SERVER, 0);
     }
   }
   objFree(l);
@@ -194,12 +140,14 @@ export function channelDestroy(c: u32): void {
   objFree(c);
 }
 
+/** The listener of channel `c`, or -1 when the channel is disconnected. */
 export function channelListener(c: u32): i32 {
   const a = obj(c);
   if ((load<i32>(a + O_FLAGS) & OF_CLOSED) != 0) return -1;
   return <i32>load<u32>(a + O_LISTENER) - 1;
 }
 
-export function objRefs(o: u32): u32 {
-  return load<u32>(obj(o) + O_REFS);
+/** The server process of connected channel `c` (index). */
+export function channelServer(c: u32): u32 {
+  return load<u32>(obj(c) + O_SERVER) - 1;
 }

@@ -6,16 +6,17 @@
 //   raw   = gen[31:16] | 0[15:14] | process[13:8] | slot[7:0]
 //   value = (raw ^ key) * 0x9E3779B1   (mod 2^32; odd, so invertible)
 //
-// Values below 0x100 (so a status code is never a handle) and 0xFFFFFFFF (INVALID_HANDLE) are never
-// handed out.
+// Values below 0x100 (so a status code is never a handle) and 0xFFFFFFFF (INVALID_HANDLE) are
+// never handed out.
 
-import {
-  HANDLES_PER_PROC, hent, HE_OBJ, HE_RIGHTS, HE_GEN, hdr, H_KEY, proc, P_HANDLES, obj, O_REFS,
-} from './layout';
+import { HANDLES_PER_PROC, ST_BAD_HANDLE, ST_WRONG_TYPE, ST_NO_RIGHTS } from './abi';
+import { hent, HE_OBJ, HE_RIGHTS, HE_GEN, hdr, H_KEY, proc, P_HANDLES, obj, O_KIND, O_REFS } from './layout';
 
 const MUL: u32 = 0x9E3779B1;
 const INV: u32 = 0x0E8B2F51; // MUL * INV == 1 (mod 2^32)
 export const INVALID_HANDLE: u32 = 0xFFFFFFFF;
+/** handleLookup's `kind` that accepts an object of any kind. */
+export const ANY_KIND: i32 = -1;
 
 function encode(p: u32, s: u32, gen: u32): u32 {
   const raw = ((gen & 0xFFFF) << 16) | (p << 8) | s;
@@ -43,12 +44,13 @@ export function handleAlloc(p: u32, o: u32, rights: u32): u32 {
   return 0;
 }
 
-/** True when process `p`'s handle table has a free entry. */
-export function handleRoom(p: u32): bool {
-  for (let s: u32 = 0; s < HANDLES_PER_PROC; s++) {
-    if (load<u32>(hent(p, s) + HE_OBJ) == 0) return true;
+/** True when process `p`'s handle table has at least `n` free entries. */
+export function handlesFree(p: u32, n: u32): bool {
+  let free: u32 = 0;
+  for (let s: u32 = 0; s < HANDLES_PER_PROC && free < n; s++) {
+    if (load<u32>(hent(p, s) + HE_OBJ) == 0) free++;
   }
-  return false;
+  return free >= n;
 }
 
 /** Table slot of handle `value` in process `p`, or -1 when it names no live entry there. */
@@ -62,12 +64,25 @@ export function handleSlot(p: u32, value: u32): i32 {
   return <i32>s;
 }
 
-export function handleObj(p: u32, s: u32): u32 {
-  return load<u32>(hent(p, s) + HE_OBJ) - 1;
+/**
+ * The one handle check of every entry point: the object that handle `value` of process `p`
+ * names, or -status. The checks run in this order, so the first failing one decides (as in
+ * Zircon, a wrong type takes precedence over missing rights): ST_BAD_HANDLE (no live entry),
+ * ST_WRONG_TYPE (the object is not of `kind`; ANY_KIND accepts all), ST_NO_RIGHTS (the entry
+ * lacks one of `rights`).
+ */
+export function handleLookup(p: u32, value: u32, kind: i32, rights: u32): i32 {
+  const s = handleSlot(p, value);
+  if (s < 0) return -ST_BAD_HANDLE;
+  const e = hent(p, <u32>s);
+  const o = load<u32>(e + HE_OBJ) - 1;
+  if (kind != ANY_KIND && load<i32>(obj(o) + O_KIND) != kind) return -ST_WRONG_TYPE;
+  if ((load<u32>(e + HE_RIGHTS) & rights) != rights) return -ST_NO_RIGHTS;
+  return <i32>o;
 }
 
-export function handleRights(p: u32, s: u32): u32 {
-  return load<u32>(hent(p, s) + HE_RIGHTS);
+export function handleObj(p: u32, s: u32): u32 {
+  return load<u32>(hent(p, s) + HE_OBJ) - 1;
 }
 
 export function handleValue(p: u32, s: u32): u32 {

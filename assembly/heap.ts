@@ -12,7 +12,8 @@
 //         +12 next block of the owner
 //         +16 data ... (16-byte aligned)
 
-import { hdr, H_HEAP_TOP, H_FREELISTS, H_GROWS, HEAP_BASE, proc, P_ALLOCS } from './layout';
+import { KERNEL_END } from './abi';
+import { hdr, H_HEAP_TOP, H_FREELISTS, proc, P_ALLOCS } from './layout';
 
 const BLOCK_HEADER: u32 = 16;
 const MAX_CLASS: u32 = 24; // 1 GiB blocks
@@ -35,7 +36,7 @@ export function heapAlloc(p: u32, bytes: u32): u32 {
     store<u32>(listAddr, load<u32>(block + 12));
   } else {
     let top = load<u32>(hdr(H_HEAP_TOP));
-    if (top < HEAP_BASE) top = HEAP_BASE;
+    if (top < KERNEL_END) top = KERNEL_END;
     const size: u64 = <u64>64 << c;
     const end: u64 = <u64>top + size;
     if (end > 0xFFFF0000) return 0;
@@ -43,7 +44,6 @@ export function heapAlloc(p: u32, bytes: u32): u32 {
     if (end > have) {
       const pages = <i32>((end - have + 0xFFFF) >> 16);
       if (memory.grow(pages) < 0) return 0;
-      store<u32>(hdr(H_GROWS), load<u32>(hdr(H_GROWS)) + 1);
     }
     block = top;
     store<u32>(hdr(H_HEAP_TOP), <u32>end);
@@ -70,7 +70,7 @@ export function heapCapacity(data: u32): u32 {
  * list: bounded by what the process allocated; only used to validate process.free.
  */
 export function heapOwns(p: u32, data: u32): bool {
-  if (data < HEAP_BASE + BLOCK_HEADER || (data & 15) != 0) return false;
+  if (data < KERNEL_END + BLOCK_HEADER || (data & 15) != 0) return false;
   let b = load<u32>(proc(p) + P_ALLOCS);
   while (b != 0) {
     if (b + BLOCK_HEADER == data) return true;

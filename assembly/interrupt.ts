@@ -3,10 +3,8 @@
 // still in its interruptible window: a Call not yet received (QUEUED), a Recv waiting for a
 // request (WAIT_RECV). A Call already received (WAIT_REPLY) is left to its reply or timeout.
 
-import {
-  MAX_THREADS, thread, T_STATE, T_SYNC, TS_QUEUED, TS_WAIT_RECV,
-} from './layout';
-import { ST_INTERRUPTED } from './status';
+import { MAX_THREADS, ST_INTERRUPTED } from './abi';
+import { thread, T_STATE, T_SYNC, TS_QUEUED, TS_WAIT_RECV } from './layout';
 import { sysCancel } from './rendezvous';
 import { syncSetFlag, syncAutoclear } from './sync';
 import { objFree } from './objects';

@@ -11,19 +11,19 @@
 // under the kernel lock before it terminates the process's worker, so the worker is never
 // stopped inside a critical section (see lock.ts).
 
+import { MAX_THREADS, HANDLES_PER_PROC, ST_OK, ST_NOT_CONNECTED } from './abi';
 import {
-  obj, thread, proc, O_KIND, O_REFS, K_CHANNEL, K_LISTENER, K_SYNC, MAX_THREADS, T_STATE, T_PROC,
-  T_STAGE, T_REALM, TS_FREE, TS_IDLE, TS_DONE, HANDLES_PER_PROC, hent, HE_OBJ, P_STATE, PS_FREE, PS_DYING,
+  obj, thread, proc, O_KIND, O_REFS, K_CHANNEL, K_LISTENER, K_SYNC, T_STATE, T_PROC, T_REALM,
+  TS_FREE, TS_IDLE, TS_DONE, hent, HE_OBJ, P_STATE, PS_FREE, PS_DYING,
 } from './layout';
-import { ST_OK, ST_BAD_HANDLE, ST_NOT_CONNECTED } from './status';
-import { handleSlot, handleDrop, handleValue } from './handles';
+import { handleLookup, handleSlot, handleDrop, handleValue, ANY_KIND } from './handles';
 import { listenerDestroy, channelDestroy } from './channels';
 import { syncDestroy } from './interrupt';
 import { nameForgetHandle, namesForgetProcess } from './registry';
 import { shapesForgetProcess } from './shapes';
 import { sysCancel } from './rendezvous';
-import { threadRelease } from './threads';
-import { heapFree, heapFreeAll } from './heap';
+import { threadFree } from './threads';
+import { heapFreeAll } from './heap';
 
 function release(o: u32): void {
   const a = obj(o);
@@ -36,22 +36,17 @@ function release(o: u32): void {
   else if (kind == K_SYNC) syncDestroy(o);
 }
 
-export function handleCloseSlot(p: u32, s: u32): void {
+function handleCloseSlot(p: u32, s: u32): void {
   nameForgetHandle(p, handleValue(p, s));
   release(handleDrop(p, s));
 }
 
+/** KnHandleClose: ST_OK, or the status of the handle check (ST_BAD_HANDLE). */
 export function handleClose(p: u32, h: u32): i32 {
-  const s = handleSlot(p, h);
-  if (s < 0) return ST_BAD_HANDLE;
-  handleCloseSlot(p, <u32>s);
+  const o = handleLookup(p, h, ANY_KIND, 0);
+  if (o < 0) return -o;
+  handleCloseSlot(p, <u32>handleSlot(p, h));
   return ST_OK;
-}
-
-export function threadFree(i: u32): void {
-  const stage = load<u32>(thread(i) + T_STAGE);
-  if (stage != 0) heapFree(stage);
-  threadRelease(i);
 }
 
 /** Cancels (ST_NOT_CONNECTED) and frees every thread of process `p` running in `realm`. */
@@ -78,10 +73,10 @@ export function procTerminate(p: u32): void {
   }
   for (let i: u32 = 0; i < MAX_THREADS; i++) {
     const a = thread(i);
-    if (load<i32>(a + T_STATE) != TS_FREE && load<u32>(a + T_PROC) == p) threadRelease(i);
+    if (load<i32>(a + T_STATE) != TS_FREE && load<u32>(a + T_PROC) == p) threadFree(i);
   }
   namesForgetProcess(p);
   shapesForgetProcess(p);
-  heapFreeAll(p); // staging buffers included: they are owned by the process
+  heapFreeAll(p);
   store<i32>(proc(p) + P_STATE, PS_FREE);
 }

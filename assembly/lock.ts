@@ -1,44 +1,51 @@
 // The kernel lock: one word on its own cache line, held for the few hundred nanoseconds of a
 // syscall's critical section. The core never waits: after a bounded spin it returns
 // ST_LOCK_BUSY and the host waits (Atomics.wait on the lock word, counted in LOCK_WAITERS) and
-// retries. Every entry point takes the lock before it changes anything, so a retry is exact.
+// calls again (src/core.ts, Core.sys). Every entry point takes the lock before it changes
+// anything, so calling again is exact.
 //
-//   LOCK_ADDR +0  owner: 0 free, else the holder's id (its Tid, or 0x40000000 for the realm
-//                 that owns the Kernel)
+//   LOCK_ADDR +0  owner: 0 free, else the holder's caller id (a Tid, or ADMIN)
 //             +4  host waiters: how many realms sleep on the lock word (unlock notifies them)
 //
 // A holder that dies cannot leave the lock held: a process's worker is only terminated after
-// the kernel's realm took the lock and freed the process (src/kernel.ts release()); a worker
-// stopped just after, inside the entry that finds its thread gone, is caught by
-// k_unlock_if_dead_owner once it has stopped; a trap inside the core is caught by the host,
-// which calls k_unlock_after_trap; and nothing in a critical section calls code that can
-// throw or re-enter the core (the host's wake import only schedules a microtask).
+// the kernel's realm took the lock and freed the process (src/workers.ts); a worker stopped
+// just after, inside the entry that finds its thread gone, is caught by k_unlock_if_dead_owner
+// once it has stopped; a trap inside the core is caught by Core.sys, which calls
+// k_unlock_after_trap; and nothing in a critical section calls code that can throw or re-enter
+// the core (the host's wake import only schedules a microtask).
 
-import { LOCK_ADDR } from './layout';
+import { LOCK_ADDR } from './abi';
 import { flushWakes } from './threads';
 
 const LOCK_WAITERS: u32 = LOCK_ADDR + 4;
 const SPINS: i32 = 2000;
 
-export function lockAcquire(who: i32): bool {
+export function lockAcquire(who: u32): bool {
   for (let i = 0; i < SPINS; i++) {
-    if (atomic.load<i32>(LOCK_ADDR) == 0 && atomic.cmpxchg<i32>(LOCK_ADDR, 0, who) == 0) return true;
+    if (atomic.load<u32>(LOCK_ADDR) == 0 && atomic.cmpxchg<u32>(LOCK_ADDR, 0, who) == 0) return true;
   }
   return false;
 }
 
 /** Releases the lock, then wakes the threads this entry point completed (threads.ts). */
 export function lockRelease(): void {
-  atomic.store<i32>(LOCK_ADDR, 0);
-  if (atomic.load<i32>(LOCK_WAITERS) != 0) atomic.notify(LOCK_ADDR, 1);
+  atomic.store<u32>(LOCK_ADDR, 0);
+  lockWakeWaiters();
   flushWakes();
 }
 
-/** Wakes realms sleeping on the lock word (after it was released by other means). */
+/** Wakes realms sleeping on the lock word. */
 export function lockWakeWaiters(): void {
   if (atomic.load<i32>(LOCK_WAITERS) != 0) atomic.notify(LOCK_ADDR, 1);
 }
 
-export function lockOwner(): i32 {
-  return atomic.load<i32>(LOCK_ADDR);
+export function lockOwner(): u32 {
+  return atomic.load<u32>(LOCK_ADDR);
+}
+
+/** Releases the lock if `owner` still holds it (a dead or trapped holder); true when it did. */
+export function lockSteal(owner: u32): bool {
+  if (owner == 0 || atomic.cmpxchg<u32>(LOCK_ADDR, owner, 0) != owner) return false;
+  lockWakeWaiters();
+  return true;
 }

@@ -1,20 +1,22 @@
 // Message structure checks and copies. A message is a constant part (the 24-byte nk_message
 // header first) plus the used part of an arena; only those bytes travel.
 //
-//   nk_message (see layout.ts NK_OFF_*; the same table as src/nk/message_layout.ts)
+//   nk_message (abi.ts NK_OFF_*, from abi/kernel.mjs, which src/nk/message_layout.ts also reads)
 //   +0 size u32 | +4 type u32 | +8 iid u16 | +10 mid u16 | +12 ncaps u32 | +16 self u32 | +20 reserved
 //
 // Every address handed in by the host must lie in the heap: a bad one is refused, so a message
 // can never read or write the kernel's tables.
 
-import { HEAP_BASE, NK_MESSAGE_SIZE, NK_OFF_SIZE, NK_OFF_NCAPS, MAX_MESSAGE } from './layout';
-import { ST_OK, ST_INVALID_MSG, ST_TOO_LARGE, ST_UNSUPPORTED } from './status';
+import {
+  KERNEL_END, NK_MESSAGE_SIZE, NK_OFF_SIZE, NK_OFF_NCAPS, MAX_MESSAGE, ST_OK, ST_INVALID_MSG,
+  ST_TOO_LARGE, ST_UNSUPPORTED,
+} from './abi';
 
 /** True when [addr, addr + len) lies inside the heap part of memory (len 0: any addr is fine). */
 export function inHeap(addr: u32, len: u32): bool {
   if (len == 0) return true;
   const end: u64 = <u64>addr + <u64>len;
-  return addr >= HEAP_BASE && end <= (<u64>memory.size() << 16);
+  return addr >= KERNEL_END && end <= (<u64>memory.size() << 16);
 }
 
 /**

@@ -2,7 +2,8 @@
 // more channels, with the rendezvous queues) and IPC sync objects. An object lives while at
 // least one handle names it (O_REFS); lifecycle.ts destroys it when the last one closes.
 
-import { MAX_OBJECTS, obj, O_KIND, OBJ_SIZE, K_FREE } from './layout';
+import { MAX_OBJECTS } from './abi';
+import { obj, O_KIND, OBJ_SIZE, K_FREE } from './layout';
 
 export function objAlloc(kind: i32): i32 {
   for (let i: u32 = 0; i < MAX_OBJECTS; i++) {
@@ -26,8 +27,4 @@ export function objsFree(n: u32): bool {
 
 export function objFree(i: u32): void {
   memory.fill(obj(i), 0, OBJ_SIZE);
-}
-
-export function objKind(i: u32): i32 {
-  return load<i32>(obj(i) + O_KIND);
 }

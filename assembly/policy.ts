@@ -7,11 +7,10 @@
 //        +8 iid u16 (0xFFFF = any)  | mid u16 << 16 (0xFFFF = any)
 //        +12 decision (1 grant, 0 deny)
 
+import { MAX_RULES, ST_OK, ST_QUOTA } from './abi';
 import {
-  hdr, H_POLICY_N, H_POLICY_DEFAULT, RULES, RULE_SIZE, MAX_RULES, PR_EVENTS, PR_SRC, PR_IID_MID,
-  PR_DECISION,
+  hdr, H_POLICY_N, H_POLICY_DEFAULT, RULES, RULE_SIZE, PR_EVENTS, PR_SRC, PR_IID_MID, PR_DECISION,
 } from './layout';
-import { ST_OK, ST_QUOTA } from './status';
 
 export function policyAllows(ev: u32, src: u32, dst: u32, iid: u32, mid: u32): bool {
   const n = load<u32>(hdr(H_POLICY_N));

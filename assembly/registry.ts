@@ -1,12 +1,9 @@
 // The service locator's tables: channel names (init.yaml connection ids) per process, and the
 // endpoint names of each server process with their RIIDs. Names are UTF-8 bytes the host writes
-// to a buffer in the heap; at most NAME_MAX bytes. Configuration-time lookups, linear.
+// to its scratch area (admin) or its thread's staging buffer; at most NAME_MAX bytes. Configuration-time lookups, linear.
 
-import {
-  NAMES, ENDPOINTS, MAX_NAMES, MAX_ENDPOINTS, NAME_SIZE, NAME_MAX, N_PROC, N_KIND, N_HANDLE, N_LEN,
-  N_BYTES,
-} from './layout';
-import { ST_OK, ST_QUOTA, ST_BAD_ARG, ST_EXISTS } from './status';
+import { MAX_NAMES, MAX_ENDPOINTS, NAME_MAX, ST_OK, ST_QUOTA, ST_BAD_ARG, ST_EXISTS } from './abi';
+import { NAMES, ENDPOINTS, NAME_SIZE, N_PROC, N_KIND, N_HANDLE, N_LEN, N_BYTES } from './layout';
 
 export const NAME_CLIENT: u32 = 1;
 export const NAME_SERVER: u32 = 2;
@@ -91,11 +88,11 @@ export function endpointAdd(p: u32, riid: u32, name: u32, len: u32): i32 {
   return add(ENDPOINTS, MAX_ENDPOINTS, p, riid, 0, name, len);
 }
 
-/** RIID of endpoint `name` of server process `p`, or 0xFFFF (INVALID_RIID). */
-export function endpointFind(p: u32, name: u32, len: u32): u32 {
+/** RIID of endpoint `name` of server process `p`, or -1 when it has no such endpoint. */
+export function endpointFind(p: u32, name: u32, len: u32): i32 {
   for (let i: u32 = 0; i < MAX_ENDPOINTS; i++) {
     const e = ENDPOINTS + i * NAME_SIZE;
-    if (load<u32>(e + N_PROC) == p + 1 && sameName(e, name, len)) return load<u32>(e + N_KIND);
+    if (load<u32>(e + N_PROC) == p + 1 && sameName(e, name, len)) return load<i32>(e + N_KIND);
   }
-  return 0xFFFF;
+  return -1;
 }

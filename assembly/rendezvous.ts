@@ -1,46 +1,48 @@
 // Call / Recv / Reply: the rendezvous state machine.
 //
 // Every entry runs under the kernel lock and follows seL4's split: first decode and check
-// (handle value, object kind, rights, sync handle, message structure, channel state, policy,
-// deadlock guard), returning a status with nothing changed; then do the work.
+// (handle value, object kind and rights in one handleLookup, then the sync handle, message
+// structure, channel state, declared shape, policy, deadlock guard), returning a status with
+// nothing changed; then do the work.
 //
 // The steps of an exchange, named so the races below can refer to them:
 //   (C1) Call is checked; (C2) if a server thread waits in Recv, the request is copied into its
 //        buffers and it is woken, else the caller joins the listener's call queue (QUEUED).
 //   (R1) Recv is checked; (R2) if a call is queued, it is dequeued and its request copied,
 //        else the server thread joins the recv queue (WAIT_RECV).
-//   (D)  Delivery (C2 or R2) opens a reply slot: the caller is now WAIT_REPLY.
-//   (P1) Reply is checked and finds the slot; (P2) the response is copied into the caller's
-//        buffers, the slot is closed and the caller completes with ST_OK.
+//   (D)  Delivery (C2 or R2) opens a reply slot whose token the server sees as threadId: the
+//        caller is now WAIT_REPLY.
+//   (P1) Reply is checked and finds the slot (by token, or the oldest); (P2) the response is
+//        checked and copied into the caller's buffers, the slot is closed and the caller
+//        completes: ST_OK, or the status that ended the call (an invalid or denied response).
 //   (X)  Cancel (timeout, interrupt, death) takes a waiting thread out: QUEUED or WAIT_RECV
 //        leave their queue; WAIT_REPLY abandons its slot.
 // Races: whichever of (P2) and (X) takes the lock first wins. If (P2) wins, the call succeeds
 // even though its timer fired (k_cancel then returns the completed status). If (X) wins, the
-// slot is abandoned and the late Reply returns ST_CALLER_GONE, never reaching a later call.
+// slot is abandoned and the late Reply returns ST_CALLER_GONE; its token names only that call,
+// and threadId 0 reaches it before any later call, so it never reaches a later call.
 // An interrupt (sync object) only cancels QUEUED or WAIT_RECV threads: after (D) a call waits
 // for its reply or its timeout, as the IPC interrupt page prescribes.
 
 import {
-  thread, obj, proc, T_STATE, T_PROC, T_CELL, T_OBJ, T_SYNC, T_OUT_C, T_OUT_CLEN, T_OUT_A,
-  T_OUT_ALEN, T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_RX_CLEN, T_RX_ALEN, T_RX_TASK, T_RX_TID,
-  T_RX_HANDLE, T_SLOT, T_REALM, TS_IDLE, TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_DONE,
-  K_CHANNEL, K_LISTENER, K_SYNC, O_KIND, O_OWNER, O_SERVER, O_CLIENT, O_CALL_HEAD, O_CALL_TAIL,
-  O_RECV_HEAD, O_RECV_TAIL, P_CLASS, P_TASK, P_REALM, P_MULTI, R_CALL, R_RECV, EV_REQUEST, EV_RESPONSE,
-  EV_ERROR, NK_OFF_IID, NK_OFF_MID, NK_OFF_TYPE, NK_TYPE_ERR, SL_ABANDONED, T_RC,
-} from './layout';
+  ST_OK, ST_WOULD_BLOCK, ST_INVALID_MSG, ST_NOT_CONNECTED, ST_DENIED, ST_INTERRUPTED,
+  ST_DEADLOCK, ST_NO_CALL, ST_CALLER_GONE, ST_QUOTA, ST_BAD_ARG, T_CELL, T_RX_CLEN, T_RX_ALEN,
+  T_RX_TASK, T_RX_TOKEN, T_RX_HANDLE, NK_OFF_IID, NK_OFF_MID, NK_OFF_TYPE,
+} from './abi';
 import {
-  ST_OK, ST_WOULD_BLOCK, ST_INVALID_MSG, ST_BAD_HANDLE, ST_WRONG_TYPE, ST_NO_RIGHTS,
-  ST_NOT_CONNECTED, ST_DENIED, ST_INTERRUPTED, ST_DEADLOCK, ST_NO_CALL, ST_CALLER_GONE, ST_QUOTA, ST_BAD_ARG,
-} from './status';
-import { handleSlot, handleObj, handleRights, INVALID_HANDLE } from './handles';
+  thread, obj, proc, T_STATE, T_PROC, T_OBJ, T_SYNC, T_OUT_C, T_OUT_CLEN, T_OUT_A, T_OUT_ALEN,
+  T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_SLOT, T_REALM, T_RC, TS_IDLE, TS_QUEUED, TS_WAIT_REPLY,
+  TS_WAIT_RECV, TS_DONE, K_CHANNEL, K_LISTENER, K_SYNC, O_CALL_HEAD, O_CALL_TAIL, O_RECV_HEAD,
+  O_RECV_TAIL, P_CLASS, P_TASK, P_REALM, P_MULTI, R_CALL, R_RECV, EV_REQUEST, EV_RESPONSE,
+  EV_ERROR, NK_TYPE_ERR,
+} from './layout';
+import { handleLookup, INVALID_HANDLE } from './handles';
 import { checkOutgoing, checkIncoming, sentSize } from './message';
 import { shapeCheckRequest, shapeCheckReply, queuedSize } from './shapes';
 import { policyAllows } from './policy';
-import { complete, qPush, qPop, qRemove, threadIndex, tidOf } from './threads';
-import {
-  channelListener, listenerClientsOnlyIn, slotAvailable, slotOpen, slotFind, slotClose,
-  slotAbandon, slotState, slotTid,
-} from './channels';
+import { complete, qPush, qPop, qRemove, threadIndex } from './threads';
+import { channelListener, channelServer, listenerClientsOnlyIn } from './channels';
+import { slotAvailable, slotOpen, slotFind, slotClose, slotAbandon, slotLive, slotCaller } from './slots';
 import { syncTake } from './sync';
 
 /** Flag of k_call / k_recv: the caller will block its thread (enables the deadlock guard). */
@@ -50,14 +52,28 @@ function classOf(p: u32): u32 {
   return load<u32>(proc(p) + P_CLASS);
 }
 
-/** Resolves a sync handle: 0 for none (INVALID_HANDLE), object index + 1, or -status. */
-function syncArg(p: u32, h: u32): i32 {
-  if (h == INVALID_HANDLE) return 0;
-  const s = handleSlot(p, h);
-  if (s < 0) return -ST_BAD_HANDLE;
-  const o = handleObj(p, <u32>s);
-  if (load<i32>(obj(o) + O_KIND) != K_SYNC) return -ST_WRONG_TYPE;
-  return <i32>o + 1;
+/** The sync object decodeWait found: object index + 1, or 0 for none. Per instance (one
+ * entry point runs at a time in an instance), read right after decodeWait. */
+let decodedSync: u32 = 0;
+
+/**
+ * The checks Call (C1) and Recv (R1) share, in order: the object handle `h` of process `p`
+ * names (kind and rights), the sync handle (INVALID_HANDLE: none), the receive buffers. Returns
+ * the object, or -status; the sync object is left in decodedSync.
+ */
+function decodeWait(p: u32, h: u32, kind: i32, rights: u32, syncH: u32, ic: u32, iccap: u32, ia: u32, iacap: u32): i32 {
+  const o = handleLookup(p, h, kind, rights);
+  if (o < 0) return o;
+  let so: i32 = 0;
+  if (syncH != INVALID_HANDLE) {
+    so = handleLookup(p, syncH, K_SYNC, 0);
+    if (so < 0) return so;
+    so++;
+  }
+  const st = checkIncoming(ic, iccap, ia, iacap);
+  if (st != ST_OK) return -st;
+  decodedSync = <u32>so;
+  return o;
 }
 
 function setIn(a: u32, c: u32, ccap: u32, ar: u32, acap: u32): void {
@@ -70,8 +86,8 @@ function setIn(a: u32, c: u32, ccap: u32, ar: u32, acap: u32): void {
 /**
  * (D) Copies caller `t`'s request into receiver `r`'s buffers and opens the reply slot.
  * Returns ST_OK, or ST_INVALID_MSG when the request does not fit the receiver's buffers or no
- * longer passes the checks of (C1) (shapes.ts queuedSize) (the caller is then not delivered;
- * the callers of deliver report it to both sides).
+ * longer passes the checks of (C1) (shapes.ts queuedSize); the caller is then not delivered
+ * (the callers of deliver report it to both sides) and the receiver's token is 0.
  */
 function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   const ta = thread(t), ra = thread(r);
@@ -79,19 +95,19 @@ function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   // Recv), and only to a receiver that is not already holding a completed request.
   assert(load<i32>(ta + T_STATE) == TS_QUEUED || load<i32>(ta + T_STATE) == TS_IDLE, 'deliver: caller already received');
   assert(load<i32>(ra + T_STATE) != TS_DONE, 'deliver: receiver already completed');
-  const c = load<u32>(ta + T_OUT_C);
   const clen = queuedSize(t, load<u32>(ra + T_PROC)); // checked again: an in-place buffer may have changed
   const alen = load<u32>(ta + T_OUT_ALEN);
-  const p = load<u32>(ta + T_PROC);
-  store<u32>(ra + T_RX_TASK, load<u32>(proc(p) + P_TASK));
-  store<u32>(ra + T_RX_TID, tidOf(t));
+  store<u32>(ra + T_RX_TASK, load<u32>(proc(load<u32>(ta + T_PROC)) + P_TASK));
   store<u32>(ra + T_RX_HANDLE, rHandle);
-  if (clen > load<u32>(ra + T_IN_CCAP) || alen > load<u32>(ra + T_IN_ACAP)) return ST_INVALID_MSG;
-  memory.copy(load<u32>(ra + T_IN_C), c, clen);
+  if (clen > load<u32>(ra + T_IN_CCAP) || alen > load<u32>(ra + T_IN_ACAP)) {
+    store<u32>(ra + T_RX_TOKEN, 0);
+    return ST_INVALID_MSG;
+  }
+  memory.copy(load<u32>(ra + T_IN_C), load<u32>(ta + T_OUT_C), clen);
   if (alen != 0) memory.copy(load<u32>(ra + T_IN_A), load<u32>(ta + T_OUT_A), alen);
   store<u32>(ra + T_RX_CLEN, clen);
   store<u32>(ra + T_RX_ALEN, alen);
-  slotOpen(l, t);
+  store<u32>(ra + T_RX_TOKEN, slotOpen(l, t));
   store<i32>(ta + T_STATE, TS_WAIT_REPLY);
   store<u32>(ta + T_SYNC, 0);
   return ST_OK;
@@ -104,27 +120,21 @@ export function sysCall(
   const ta = thread(t);
   const p = load<u32>(ta + T_PROC);
   // (C1) decode and check, in order; nothing changes before (C2)
-  const hs = handleSlot(p, h);
-  if (hs < 0) return ST_BAD_HANDLE;
-  const c = handleObj(p, <u32>hs);
-  if (load<i32>(obj(c) + O_KIND) != K_CHANNEL) return ST_WRONG_TYPE;
-  if ((handleRights(p, <u32>hs) & R_CALL) == 0) return ST_NO_RIGHTS;
-  const so = syncArg(p, syncH);
-  if (so < 0) return -so;
+  const c = decodeWait(p, h, K_CHANNEL, R_CALL, syncH, ic, iccap, ia, iacap);
+  if (c < 0) return -c;
+  const so = decodedSync;
   let st = checkOutgoing(oc, oclen, oa, oalen);
   if (st != ST_OK) return st;
-  st = shapeCheckRequest(c, oc, oa, oalen);
-  if (st != ST_OK) return st;
-  st = checkIncoming(ic, iccap, ia, iacap);
-  if (st != ST_OK) return st;
-  const l = channelListener(c);
+  const l = channelListener(<u32>c);
   if (l < 0) return ST_NOT_CONNECTED;
-  const server = load<u32>(obj(c) + O_SERVER) - 1;
+  const server = channelServer(<u32>c);
+  st = shapeCheckRequest(server, oc, oa, oalen);
+  if (st != ST_OK) return st;
   const iid = <u32>load<u16>(oc + NK_OFF_IID), mid = <u32>load<u16>(oc + NK_OFF_MID);
   if (!policyAllows(EV_REQUEST, classOf(p), classOf(server), iid, mid)) return ST_DENIED;
   if ((flags & F_BLOCKING) != 0 && load<u32>(proc(server) + P_MULTI) == 0 &&
       load<u32>(proc(server) + P_REALM) == load<u32>(ta + T_REALM)) return ST_DEADLOCK;
-  if (so != 0 && syncTake(<u32>so - 1)) return ST_INTERRUPTED;
+  if (so != 0 && syncTake(so - 1)) return ST_INTERRUPTED;
   const la = obj(<u32>l);
   const r = load<u32>(la + O_RECV_HEAD);
   if (r != 0 && !slotAvailable()) return ST_QUOTA;
@@ -135,7 +145,7 @@ export function sysCall(
   store<u32>(ta + T_OUT_ALEN, oalen);
   setIn(ta, ic, iccap, ia, iacap);
   store<u32>(ta + T_OBJ, <u32>l + 1);
-  store<u32>(ta + T_SYNC, <u32>so);
+  store<u32>(ta + T_SYNC, so);
   atomic.store<i32>(ta + T_CELL, 0);
   if (r != 0) {
     const ra = thread(r - 1);
@@ -159,74 +169,65 @@ export function sysRecv(
   const ta = thread(t);
   const p = load<u32>(ta + T_PROC);
   // (R1)
-  const hs = handleSlot(p, h);
-  if (hs < 0) return ST_BAD_HANDLE;
-  const l = handleObj(p, <u32>hs);
-  if (load<i32>(obj(l) + O_KIND) != K_LISTENER) return ST_WRONG_TYPE;
-  if ((handleRights(p, <u32>hs) & R_RECV) == 0) return ST_NO_RIGHTS;
-  const so = syncArg(p, syncH);
-  if (so < 0) return -so;
-  const st = checkIncoming(ic, iccap, ia, iacap);
-  if (st != ST_OK) return st;
-  const la = obj(l);
+  const l = decodeWait(p, h, K_LISTENER, R_RECV, syncH, ic, iccap, ia, iacap);
+  if (l < 0) return -l;
+  const so = decodedSync;
+  const la = obj(<u32>l);
   const head = load<u32>(la + O_CALL_HEAD);
   if (head == 0) {
-    if ((flags & F_BLOCKING) != 0 && listenerClientsOnlyIn(l, load<u32>(ta + T_REALM))) {
+    if ((flags & F_BLOCKING) != 0 && listenerClientsOnlyIn(<u32>l, load<u32>(ta + T_REALM))) {
       return ST_DEADLOCK;
     }
   } else if (!slotAvailable()) {
     return ST_QUOTA;
   }
-  if (so != 0 && syncTake(<u32>so - 1)) return ST_INTERRUPTED;
+  if (so != 0 && syncTake(so - 1)) return ST_INTERRUPTED;
   // (R2)
   setIn(ta, ic, iccap, ia, iacap);
   store<u32>(ta + T_RX_HANDLE, h);
   if (head != 0) {
     const c = qPop(la + O_CALL_HEAD, la + O_CALL_TAIL) - 1;
-    const d = deliver(c, t, l, h);
+    const d = deliver(c, t, <u32>l, h);
     if (d != ST_OK) complete(c, d); // the request does not fit: both sides are told
     return d;
   }
-  store<u32>(ta + T_OBJ, l + 1);
-  store<u32>(ta + T_SYNC, <u32>so);
+  store<u32>(ta + T_OBJ, <u32>l + 1);
+  store<u32>(ta + T_SYNC, so);
   atomic.store<i32>(ta + T_CELL, 0);
   store<i32>(ta + T_STATE, TS_WAIT_RECV);
   qPush(la + O_RECV_HEAD, la + O_RECV_TAIL, t);
   return ST_WOULD_BLOCK;
 }
 
-export function sysReply(t: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u32, tid: u32): i32 {
-  const ta = thread(t);
-  const p = load<u32>(ta + T_PROC);
+/**
+ * (P1)(P2) Reply. Once the slot is found the call it names is over, whatever happens next: a
+ * response that is malformed (ST_INVALID_MSG, ST_TOO_LARGE, ...), denied (ST_DENIED) or does not
+ * fit the caller's buffers (ST_INVALID_MSG) ends the waiting Call with that same status, so no
+ * caller waits for a reply that can never come (seed 000: Call's rcInvalidArgument).
+ */
+export function sysReply(t: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u32, token: u32): i32 {
+  const p = load<u32>(thread(t) + T_PROC);
   // (P1)
-  const hs = handleSlot(p, h);
-  if (hs < 0) return ST_BAD_HANDLE;
-  const l = handleObj(p, <u32>hs);
-  if (load<i32>(obj(l) + O_KIND) != K_LISTENER) return ST_WRONG_TYPE;
-  if ((handleRights(p, <u32>hs) & R_RECV) == 0) return ST_NO_RIGHTS;
-  let st = checkOutgoing(oc, oclen, oa, oalen);
-  if (st != ST_OK) return st;
-  st = shapeCheckReply(p, oc, oa, oalen);
-  if (st != ST_OK) return st;
-  const s = slotFind(l, tid);
+  const l = handleLookup(p, h, K_LISTENER, R_RECV);
+  if (l < 0) return -l;
+  const s = slotFind(<u32>l, token);
   if (s < 0) return ST_NO_CALL;
-  if (slotState(<u32>s) == SL_ABANDONED) {
-    slotClose(l, <u32>s);
-    return ST_CALLER_GONE;
+  // (P2) the slot is consumed whatever happens now; a live caller learns the outcome
+  const live = slotLive(<u32>s);
+  const ci = live ? threadIndex(slotCaller(<u32>s)) : -1;
+  slotClose(<u32>l, <u32>s);
+  let st = checkOutgoing(oc, oclen, oa, oalen);
+  if (st == ST_OK) st = shapeCheckReply(p, oc, oa, oalen);
+  if (st != ST_OK) {
+    if (ci >= 0) complete(<u32>ci, st);
+    return st;
   }
-  const ci = threadIndex(slotTid(<u32>s));
-  if (ci < 0) {
-    slotClose(l, <u32>s);
-    return ST_CALLER_GONE;
-  }
+  if (ci < 0) return ST_CALLER_GONE;
   const c = <u32>ci;
   const ca = thread(c);
-  const client = load<u32>(ca + T_PROC);
   const ev = (load<u32>(oc + NK_OFF_TYPE) & NK_TYPE_ERR) != 0 ? EV_ERROR : EV_RESPONSE;
   const iid = <u32>load<u16>(oc + NK_OFF_IID), mid = <u32>load<u16>(oc + NK_OFF_MID);
-  // (P2) the slot is consumed whatever happens now; the caller learns the outcome
-  slotClose(l, <u32>s);
-  if (!policyAllows(ev, classOf(p), classOf(client), iid, mid)) {
+  if (!policyAllows(ev, classOf(p), classOf(load<u32>(ca + T_PROC)), iid, mid)) {
     complete(c, ST_DENIED);
     return ST_DENIED;
   }
@@ -266,6 +267,7 @@ export function sysCancel(t: u32, reason: i32): i32 {
   return reason;
 }
 
+/** The status of thread `t`'s completed syscall (the thread is idle again), or -1 if not done. */
 export function finishState(t: u32): i32 {
   const ta = thread(t);
   if (load<i32>(ta + T_STATE) != TS_DONE) return -1;

@@ -26,18 +26,17 @@
 // lock by Call and Reply, so a shape is never seen half-written.
 
 import {
-  SHAPES, SHAPE_RECORDS, MAX_SHAPES, SHAPE_SIZE, NK_MESSAGE_SIZE, NK_OFF_SIZE, NK_OFF_TYPE,
-  NK_OFF_IID, NK_OFF_MID, NK_TYPE_ERR, MAX_MESSAGE, obj, O_SERVER, thread, T_OUT_C, T_OUT_CLEN,
-  T_OUT_A, T_OUT_ALEN,
+  MAX_SHAPES, SHAPE_MAX_DESC, NK_MESSAGE_SIZE, NK_OFF_SIZE, NK_OFF_TYPE, NK_OFF_IID, NK_OFF_MID,
+  MAX_MESSAGE, ST_OK, ST_INVALID_MSG, ST_BAD_ARG, ST_EXISTS, ST_QUOTA,
+} from './abi';
+import {
+  SHAPES, SHAPE_RECORDS, SHAPE_SIZE, NK_TYPE_ERR, thread, T_OUT_C, T_OUT_CLEN, T_OUT_A, T_OUT_ALEN,
 } from './layout';
-import { ST_OK, ST_INVALID_MSG, ST_BAD_ARG, ST_EXISTS, ST_QUOTA } from './status';
 import { checkOutgoing } from './message';
 
 export const KIND_REQUEST: u32 = 1;
 export const KIND_RESPONSE: u32 = 2;
 export const KIND_ERROR: u32 = 3;
-/** Descriptors a shape may list (the record's size bounds it). */
-export const SHAPE_MAX_DESC: u32 = 14;
 
 const R_OWNER: u32 = 0;
 const R_KEY: u32 = 4;
@@ -179,10 +178,9 @@ function check(p: u32, c: u32, a: u32, alen: u32, reply: bool): i32 {
   return ST_OK;
 }
 
-/** (C1) Call: the request on channel object `ch` against its server's request shape. */
-export function shapeCheckRequest(ch: u32, c: u32, a: u32, alen: u32): i32 {
-  const server = load<u32>(obj(ch) + O_SERVER);
-  return server == 0 ? ST_OK : check(server - 1, c, a, alen, false);
+/** (C1) Call: a request to server process `server` against its request shape. */
+export function shapeCheckRequest(server: u32, c: u32, a: u32, alen: u32): i32 {
+  return check(server, c, a, alen, false);
 }
 
 /** (P1) Reply: the response of server process p against its response or error shape. */

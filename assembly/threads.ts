@@ -1,38 +1,47 @@
 // Thread records: one per thread of a process that makes syscalls (a worker's thread, or one
 // logical thread per concurrent Async call in a realm). Each record holds the thread's wait
-// cell, the descriptors of its syscall in flight and what it received.
+// cell, its result words, the descriptors of its syscall in flight and what it received.
 //
 // A thread's public id (Tid) carries the record's generation, so a stale Tid from an earlier
-// user of the same record is never taken for the current one:  Tid = gen << 9 | (index + 1).
+// user of the same record is never taken for the current one:
+//   Tid = gen << TID_INDEX_BITS | (index + 1)
+// The index bits are never 0, so a Tid is never 0 and never ADMIN.
 
+import { MAX_THREADS, TID_INDEX_BITS, T_CELL } from './abi';
 import {
-  MAX_THREADS, thread, T_STATE, T_PROC, T_CELL, T_RC, T_NEXT, T_PREV, T_GEN, T_REALM, T_SYNC,
-  T_OBJ, T_SLOT, T_STAGE, T_STAGE_CAP, TS_FREE, TS_IDLE, TS_DONE,
+  thread, T_STATE, T_PROC, T_RC, T_NEXT, T_PREV, T_GEN, T_REALM, T_SYNC, T_OBJ, T_SLOT, T_STAGE,
+  T_STAGE_CAP, T_OUT_C, T_OUT_A, T_IN_C, T_IN_A, TS_FREE, TS_IDLE, TS_DONE, TS_QUEUED,
+  TS_WAIT_REPLY, TS_WAIT_RECV, THREAD_SIZE,
 } from './layout';
+import { heapAlloc, heapFree, heapCapacity } from './heap';
 
 // @ts-ignore: decorator
 @external("env", "wake")
 declare function hostWake(tid: u32): void;
 
+const INDEX_MASK: u32 = (1 << TID_INDEX_BITS) - 1;
+const GEN_MASK: u32 = 0xFFFFFFFF >> TID_INDEX_BITS;
+
 export function tidOf(i: u32): u32 {
-  return ((load<u32>(thread(i) + T_GEN) & 0x7FFFFF) << 9) | (i + 1);
+  return ((load<u32>(thread(i) + T_GEN) & GEN_MASK) << TID_INDEX_BITS) | (i + 1);
 }
 
 /** Thread index of a public Tid, or -1 when it names no live record. */
 export function threadIndex(tid: u32): i32 {
-  const i = (tid & 0x1FF) - 1;
+  const i = (tid & INDEX_MASK) - 1;
   if (i >= MAX_THREADS) return -1;
   if (load<i32>(thread(i) + T_STATE) == TS_FREE) return -1;
   if (tidOf(i) != tid) return -1;
   return <i32>i;
 }
 
+/** A free record for a thread of process `p` in `realm`: its index, or -1 when none is free. */
 export function threadAlloc(p: u32, realm: u32): i32 {
   for (let i: u32 = 0; i < MAX_THREADS; i++) {
     const a = thread(i);
     if (load<i32>(a + T_STATE) != TS_FREE) continue;
     const gen = load<u32>(a + T_GEN) + 1;
-    memory.fill(a, 0, 128);
+    memory.fill(a, 0, THREAD_SIZE);
     store<u32>(a + T_GEN, gen);
     store<i32>(a + T_STATE, TS_IDLE);
     store<u32>(a + T_PROC, p);
@@ -42,34 +51,69 @@ export function threadAlloc(p: u32, realm: u32): i32 {
   return -1;
 }
 
-/** Frees a record (its staging buffer is freed by the caller: it belongs to the heap). */
-export function threadRelease(i: u32): void {
+/** Frees a record and its staging buffer. */
+export function threadFree(i: u32): void {
   const a = thread(i);
+  const stage = load<u32>(a + T_STAGE);
+  if (stage != 0) heapFree(stage);
   store<i32>(a + T_STATE, TS_FREE);
   store<u32>(a + T_STAGE, 0);
   store<u32>(a + T_STAGE_CAP, 0);
   store<u32>(a + T_GEN, load<u32>(a + T_GEN) + 1);
 }
 
+/**
+ * The thread's staging buffer, grown to at least `bytes` (its old one is freed): the address, or
+ * 0 when kernel memory is exhausted (the old buffer is then kept).
+ */
+export function threadStage(t: u32, bytes: u32): u32 {
+  const a = thread(t);
+  let s = load<u32>(a + T_STAGE);
+  if (s != 0 && load<u32>(a + T_STAGE_CAP) >= bytes) return s;
+  const grown = heapAlloc(load<u32>(a + T_PROC), bytes);
+  if (grown == 0) return 0;
+  if (s != 0) heapFree(s);
+  store<u32>(a + T_STAGE, grown);
+  store<u32>(a + T_STAGE_CAP, heapCapacity(grown));
+  return grown;
+}
+
+/** True when a syscall in flight of process `p` uses [addr, addr + cap) in place. */
+export function threadsUseBuffer(p: u32, addr: u32, cap: u32): bool {
+  const end = addr + cap;
+  for (let i: u32 = 0; i < MAX_THREADS; i++) {
+    const a = thread(i);
+    const st = load<i32>(a + T_STATE);
+    if (load<u32>(a + T_PROC) != p || (st != TS_QUEUED && st != TS_WAIT_REPLY && st != TS_WAIT_RECV)) continue;
+    const c1 = load<u32>(a + T_OUT_C), c2 = load<u32>(a + T_OUT_A);
+    const c3 = load<u32>(a + T_IN_C), c4 = load<u32>(a + T_IN_A);
+    if ((c1 >= addr && c1 < end) || (c2 >= addr && c2 < end) || (c3 >= addr && c3 < end) || (c4 >= addr && c4 < end)) return true;
+  }
+  return false;
+}
+
 // Wakes are deferred until the kernel lock is released (flushWakes, called by lockRelease), so
 // a woken thread does not run straight into the lock its waker still holds. The pending list
-// lives in wasm globals: per instance, and an instance runs one entry point at a time, so it
-// is never shared between realms. Past WAKE_MAX pending wakes, a wake happens at once.
+// holds Tids taken when the thread completed: a record freed and reused before the flush (its
+// process ended in the same entry point) still wakes the waiter of the completed syscall, whose
+// k_finish then reports ST_DEAD. The list lives in wasm globals: per instance, and an instance
+// runs one entry point at a time, so it is never shared between realms. Past WAKE_MAX pending
+// wakes, a wake happens at once.
 const WAKE_MAX = 4;
 let wakeN = 0;
 let wake0: u32 = 0, wake1: u32 = 0, wake2: u32 = 0, wake3: u32 = 0;
 
-function wakeNow(i: u32): void {
-  atomic.notify(thread(i) + T_CELL, 1);
-  hostWake(tidOf(i));
+function wakeNow(tid: u32): void {
+  atomic.notify(thread((tid & INDEX_MASK) - 1) + T_CELL, 1);
+  hostWake(tid);
 }
 
-function wakeLater(i: u32): void {
-  if (wakeN == 0) wake0 = i;
-  else if (wakeN == 1) wake1 = i;
-  else if (wakeN == 2) wake2 = i;
-  else if (wakeN == 3) wake3 = i;
-  else { wakeNow(i); return; }
+function wakeLater(tid: u32): void {
+  if (wakeN == 0) wake0 = tid;
+  else if (wakeN == 1) wake1 = tid;
+  else if (wakeN == 2) wake2 = tid;
+  else if (wakeN == 3) wake3 = tid;
+  else { wakeNow(tid); return; }
   wakeN++;
 }
 
@@ -100,7 +144,7 @@ export function complete(i: u32, rc: i32): void {
   store<u32>(a + T_SYNC, 0);
   store<u32>(a + T_SLOT, 0);
   atomic.store<i32>(a + T_CELL, 1);
-  wakeLater(i);
+  wakeLater(tidOf(i));
 }
 
 // ---- FIFO queues of threads, linked through T_NEXT / T_PREV (index + 1) --------------------

@@ -1,91 +1,65 @@
 /**
  * The binding to the wasm core in one realm (the main thread, or one worker): the instance over
- * the kernel memory, views of that memory, and the two host services the core relies on:
- * waiting for the kernel lock (the core never waits) and the in-realm wake of Async calls.
+ * the kernel memory, views of that memory, and the one path every core export is called
+ * through (Core.sys), with the two host services the core relies on: waiting for the kernel
+ * lock (the core never waits) and the in-realm wake of Async calls.
  */
-import { ST_LOCK_BUSY } from './rtl/status.js';
+import {
+  ABI_HASH, ADMIN, ADMIN_RECORD, EXPORTS, LOCK_ADDR, MAX_THREADS, ST_LOCK_BUSY, SYS, T_R0,
+  TID_INDEX_BITS, type CoreExports,
+} from './abi.js';
 
-/** The core's exports (assembly/index.ts); only numbers cross. */
-export interface CoreExports {
-  k_init(key: number): number;
-  k_layout(i: number): number;
-  k_proc_create(realm: number, cls: number): number;
-  k_proc_task(p: number): number;
-  k_proc_terminate(p: number): number;
-  k_thread_alloc(p: number, realm: number): number;
-  k_proc_add_realm(p: number, realm: number): number;
-  k_realm_release(p: number, realm: number): number;
-  k_connect(cp: number, sp: number, name: number, len: number): number;
-  k_endpoint(p: number, riid: number, name: number, len: number): number;
-  k_shape_add(p: number, riid: number, mid: number, kind: number, min: number, max: number,
-    ndesc: number, desc: number): number;
-  k_policy_reset(defaultGrant: number): number;
-  k_policy_add(events: number, src: number, dst: number, iid: number, mid: number, grant: number): number;
-  k_sl_lookup(tid: number, server: number, name: number, len: number): number;
-  k_sl_riid(tid: number, h: number, name: number, len: number): number;
-  k_call(tid: number, h: number, oc: number, oclen: number, oa: number, oalen: number,
-    ic: number, iccap: number, ia: number, iacap: number, sync: number, flags: number): number;
-  k_recv(tid: number, h: number, ic: number, iccap: number, ia: number, iacap: number,
-    sync: number, flags: number): number;
-  k_reply(tid: number, h: number, oc: number, oclen: number, oa: number, oalen: number, to: number): number;
-  k_finish(tid: number): number;
-  k_cancel(tid: number, reason: number): number;
-  k_close(tid: number, h: number): number;
-  k_sync_create(tid: number, autoclear: number): number;
-  k_sync_set(tid: number, h: number, on: number): number;
-  k_alloc(tid: number, bytes: number): number;
-  k_free(tid: number, addr: number): number;
-  k_stage(tid: number, bytes: number): number;
-  k_unlock_after_trap(who: number): void;
-  k_unlock_if_dead_owner(): number;
+type Export = (who: number, ...args: number[]) => number;
+
+/** An Async call of this realm waiting for its thread's wake (see wait.ts onWake). */
+export interface Waker { tid: number; wake: () => void }
+
+const TID_INDEX_MASK = (1 << TID_INDEX_BITS) - 1;
+
+/** The exports of `instance`, checked against abi/kernel.mjs (names and arities), in ABI order. */
+function exportsOf(instance: WebAssembly.Instance): Export[] {
+  const ex = instance.exports as Record<string, unknown>;
+  return EXPORTS.map((e) => {
+    const f = ex[e.name];
+    if (typeof f !== 'function' || f.length !== e.params.length + 1) {
+      throw new Error(`kos-ipc: the kernel core does not match this package: export ${e.name} is ` +
+        `${typeof f === 'function' ? `a function of ${f.length} parameters` : 'missing'}, expected ` +
+        `${e.params.length + 1}; rebuild it (npm run build) or load the .wasm shipped with this version`);
+    }
+    return f as Export;
+  });
 }
-
-/** Layout facts read once from the core (k_layout), so the core stays the one source. */
-export interface CoreLayout {
-  threads: number; threadSize: number; cell: number; rxClen: number; rxAlen: number;
-  rxTask: number; rxTid: number; rxHandle: number; lock: number; heapBase: number;
-  nkSize: number; nkOffSize: number; nkOffType: number; nkOffIid: number; nkOffMid: number;
-  nkOffNcaps: number; nkOffSelf: number; maxMessage: number; nameMax: number;
-  tablesEnd: number; maxProcs: number; maxThreads: number; handlesPerProc: number;
-}
-
-const LAYOUT_KEYS: (keyof CoreLayout)[] = [
-  'threads', 'threadSize', 'cell', 'rxClen', 'rxAlen', 'rxTask', 'rxTid', 'rxHandle', 'lock',
-  'heapBase', 'nkSize', 'nkOffSize', 'nkOffType', 'nkOffIid', 'nkOffMid', 'nkOffNcaps',
-  'nkOffSelf', 'maxMessage', 'nameMax', 'tablesEnd', 'maxProcs', 'maxThreads', 'handlesPerProc',
-];
-
-/** Admin lock owner id used by the core for non-thread entry points. */
-export const ADMIN_OWNER = 0x40000000;
 
 export class Core {
+  /** The core's exports by name (for tests and tools; calls go through sys). */
   readonly exports: CoreExports;
   readonly memory: WebAssembly.Memory;
-  readonly layout: CoreLayout;
   /** Realm id: 0 for the realm that created the Kernel, then one per worker. */
   readonly realm: number;
   /** True when this realm's thread may block in Atomics.wait. */
   readonly canBlock: boolean;
-  /**
-   * Pending in-realm Async waits, indexed by thread record (Tid & 0x1ff): the core's `wake`
-   * import calls the one whose Tid matches.
-   */
-  readonly wakers: ({ tid: number; wake: () => void } | undefined)[] = new Array(512).fill(undefined);
+  /** Pending in-realm Async waits, by thread record index: the core's `wake` import calls the one whose Tid matches. */
+  readonly wakers: (Waker | undefined)[] = new Array<Waker | undefined>(MAX_THREADS + 1).fill(undefined);
   /** True when a syscall of this realm may be completed from another realm (workers exist). */
   crossRealm = false;
   /** Spin budget (microseconds) of blocking waits; 0 when no spare core exists. */
   spinUs = 0;
+  /** The caller id for realm-level calls (k_thread_alloc): ADMIN, or a worker's boot Tid. */
+  home = ADMIN;
+  /** The record where realm-level calls' results go: ADMIN_RECORD, or the boot thread's. */
+  homeRec = ADMIN_RECORD;
+  private readonly fns: Export[];
   private u8view: Uint8Array;
   /** u8view.buffer and its byteLength, kept in fields: the typed-array getters cost more. */
   private kbuf: ArrayBufferLike;
   private kbytes: number;
   private i32view: Int32Array;
   private readonly kernelBuffers = new WeakSet<ArrayBufferLike>();
-  private lockIndex: number;
   private readonly shared: boolean;
 
-  private constructor(exports: CoreExports, memory: WebAssembly.Memory, realm: number, canBlock: boolean) {
-    this.exports = exports;
+  private constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory, realm: number, canBlock: boolean) {
+    this.fns = exportsOf(instance);
+    this.exports = instance.exports as unknown as CoreExports;
     this.memory = memory;
     this.realm = realm;
     this.canBlock = canBlock;
@@ -95,52 +69,92 @@ export class Core {
     this.i32view = new Int32Array(memory.buffer);
     this.kernelBuffers.add(memory.buffer);
     this.shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-    const layout = {} as CoreLayout;
-    LAYOUT_KEYS.forEach((k, i) => { layout[k] = exports.k_layout(i) >>> 0; });
-    this.layout = layout;
-    this.lockIndex = layout.lock >> 2;
   }
 
   /**
-   * Instantiates the core over `memory` for one realm. With `debug`, instantiation goes through
-   * @assemblyscript/loader, whose `abort` import decodes the core's assertion messages (the
-   * debug build keeps its asserts); calls always go to the raw exports, never to the loader's
-   * wrappers. The loader is imported only then, so release use needs nothing but the .wasm.
+   * Instantiates the core over `memory` for one realm. The realm that owns the Kernel passes
+   * `verify`: the core must then report the ABI hash this package was generated with. With
+   * `debug`, instantiation goes through @assemblyscript/loader, whose `abort` import decodes the
+   * core's assertion messages (the debug build keeps its asserts); calls always go to the raw
+   * exports. The loader is imported only then, so release use needs nothing but the .wasm.
    */
-  static async instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory,
-    realm: number, canBlock: boolean, debug = false, loaderUrl?: string): Promise<Core> {
+  static async instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, realm: number,
+    canBlock: boolean, options: { debug?: boolean; loaderUrl?: string; verify?: boolean } = {}): Promise<Core> {
     let core: Core | undefined;
     const env = {
       memory,
       wake(tid: number): void {
         // Called from inside the core: only schedule, never re-enter the core from here. A
         // Promise job, not queueMicrotask, which costs about 1 us a call in Chromium.
-        const w = core?.wakers[tid & 0x1ff];
+        const w = core?.wakers[tid & TID_INDEX_MASK];
         if (w !== undefined && w.tid === tid >>> 0) void Promise.resolve().then(w.wake);
       },
     };
     let instance: WebAssembly.Instance;
-    if (debug) {
+    if (options.debug) {
       // a worker may not resolve bare specifiers (no import map in browser workers): the kernel's
       // realm passes the loader's resolved URL
-      const loader = (await import(loaderUrl ?? '@assemblyscript/loader')) as typeof import('@assemblyscript/loader');
+      const loader = (await import(options.loaderUrl ?? '@assemblyscript/loader')) as typeof import('@assemblyscript/loader');
       ({ instance } = await loader.instantiate(module, { env }));
     } else {
       instance = await WebAssembly.instantiate(module, {
         env: { ...env, abort(): never { throw new Error('kos-ipc kernel core aborted (use { debug: true } for the message)'); } },
       });
     }
-    core = new Core(instance.exports as unknown as CoreExports, memory, realm, canBlock);
+    core = new Core(instance, memory, realm, canBlock);
+    if (options.verify) core.verifyAbi();
     return core;
   }
 
-  /** A byte view of all kernel memory (refreshed when the memory grew). */
+  private verifyAbi(): void {
+    const hash = this.sys(SYS.k_abi, ADMIN) === 0 ? this.res(ADMIN_RECORD, 0) : 0;
+    if (hash !== ABI_HASH) {
+      throw new Error(`kos-ipc: the kernel core was built from another ABI (hash 0x${hash.toString(16)}, this ` +
+        `package expects 0x${ABI_HASH.toString(16)}); rebuild it (npm run build) or load the .wasm shipped with this version`);
+    }
+  }
+
+  /**
+   * Runs core export `id` (SYS in abi.ts) as caller `who` (a Tid, or ADMIN) with its parameters,
+   * and returns its status. The one path into the core: while the kernel lock is busy it waits
+   * on the lock word and calls again (the core changed nothing); if the core traps, the lock is
+   * released when `who` held it and the error is rethrown naming the export. A caller whose
+   * thread or process is gone gets ST_DEAD back, which the process layer turns into its end.
+   */
+  sys(id: number, who: number, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0,
+    a9 = 0, a10 = 0, a11 = 0): number {
+    const f = this.fns[id]!;
+    try {
+      let st = f(who, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+      while (st === ST_LOCK_BUSY) {
+        this.waitLock();
+        st = f(who, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+      }
+      return st;
+    } catch (e) {
+      this.fns[SYS.k_unlock_after_trap]!(who);
+      const cause = e instanceof Error ? e.message : String(e);
+      throw new Error(`kos-ipc: the kernel core trapped in ${EXPORTS[id]!.name} (caller 0x${(who >>> 0).toString(16)}): ${cause}`, { cause: e });
+    }
+  }
+
+  /** Result word `i` of the record at `rec` (a thread's record, or ADMIN_RECORD). */
+  res(rec: number, i: number): number {
+    return this.i32view[(rec + T_R0 >> 2) + i]! >>> 0;
+  }
+
+  /** A 32-bit field of the record at `rec`. */
+  field(rec: number, offset: number): number {
+    return this.i32view[(rec + offset) >> 2]! >>> 0;
+  }
+
+  /** A byte view of all kernel memory (refreshed when the memory grew past `end`). */
   u8(end = 0): Uint8Array {
     if (end > this.kbytes) this.refresh();
     return this.u8view;
   }
 
-  /** An int32 view of kernel memory. Wait cells sit in the fixed tables, always in range. */
+  /** An int32 view of kernel memory. Wait cells and records sit in the fixed tables, always in range. */
   get i32(): Int32Array {
     return this.i32view;
   }
@@ -165,40 +179,16 @@ export class Core {
     return false;
   }
 
-  /** The wait cell index (into i32) of thread `tid`. */
-  cellIndex(tid: number): number {
-    const i = (tid & 0x1ff) - 1;
-    return (this.layout.threads + i * this.layout.threadSize + this.layout.cell) >> 2;
-  }
-
-  /** A 32-bit field of thread `tid`'s record. */
-  threadField(tid: number, offset: number): number {
-    const i = (tid & 0x1ff) - 1;
-    return this.i32view[(this.layout.threads + i * this.layout.threadSize + offset) >> 2]! >>> 0;
-  }
-
   /** Waits until the kernel lock looks free (the core returned ST_LOCK_BUSY). */
-  waitLock(): void {
+  private waitLock(): void {
     const i32 = this.i32view;
-    const owner = Atomics.load(i32, this.lockIndex);
+    const at = LOCK_ADDR >> 2;
+    const owner = Atomics.load(i32, at);
     if (owner === 0) return;
     if (this.canBlock) {
-      Atomics.add(i32, this.lockIndex + 1, 1);
-      Atomics.wait(i32, this.lockIndex, owner, 1);
-      Atomics.sub(i32, this.lockIndex + 1, 1);
+      Atomics.add(i32, at + 1, 1);
+      Atomics.wait(i32, at, owner, 1);
+      Atomics.sub(i32, at + 1, 1);
     }
   }
-
-  /** Runs a core entry point, retrying while the lock is busy; recovers the lock after a trap. */
-  retry(who: number, f: () => number): number {
-    try {
-      let st = f();
-      while (st === ST_LOCK_BUSY) { this.waitLock(); st = f(); }
-      return st;
-    } catch (e) {
-      this.exports.k_unlock_after_trap(who);
-      throw e;
-    }
-  }
-
 }

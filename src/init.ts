@@ -17,7 +17,7 @@
  *       methods:
  *       - { name: Echo, in: { value: string<256> }, out: { result: string<256> } }
  */
-import type { Endpoints } from './kernel.js';
+import type { Endpoints } from './static_channels.js';
 import type { Interfaces } from './shapes.js';
 
 export interface InitConnection { target: string; id: string }

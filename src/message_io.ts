@@ -4,8 +4,9 @@
  * staging buffer before the syscall (what is sent) or copied out of it after (what was
  * received). Only the constant part's declared size and the arena's used bytes are copied.
  */
+import { describe } from './describe.js';
 import type { Core } from './core.js';
-import { ST_OK, ST_NO_MEMORY, ST_DEAD } from './rtl/status.js';
+import { SYS, ST_OK } from './abi.js';
 import { SMsgHdr } from './services/rtl/nk_msg.js';
 import { NkArena } from './nk/arena.js';
 import type { Thread } from './thread.js';
@@ -40,11 +41,6 @@ function copyOut(core: Core, dst: Uint8Array, at: number, n: number): void {
   for (; k < n; k++) dst[k] = u8[at + k]!;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return `${typeof v} ${String(v)}`;
-}
 
 function headerOf(fn: string, arg: string, hdr: unknown, pack: string): SMsgHdr {
   if (!(hdr instanceof SMsgHdr)) {
@@ -66,16 +62,16 @@ function sentBytes(c: Uint8Array, len: number): number {
   return Math.min(len, Math.max(size, 24));
 }
 
-/** Makes sure the thread's staging buffer holds `need` bytes; returns a status. */
-function ensureStage(core: Core, th: Thread, need: number): number {
+/**
+ * Makes sure the thread's staging buffer holds `need` bytes; returns a status (ST_OK, or
+ * ST_NO_MEMORY / ST_DEAD from the core).
+ */
+export function ensureStage(core: Core, th: Thread, need: number): number {
   if (need <= th.stageCap) return ST_OK;
-  const ex = core.exports;
-  let a = ex.k_stage(th.tid, need) >>> 0;
-  while (a === 1) { core.waitLock(); a = ex.k_stage(th.tid, need) >>> 0; }
-  if (a === 0) return ST_NO_MEMORY;
-  if (a === 2) return ST_DEAD;
-  th.stage = a;
-  th.stageCap = need;
+  const st = core.sys(SYS.k_stage, th.tid, need);
+  if (st !== ST_OK) return st;
+  th.stage = core.res(th.rec, 0);
+  th.stageCap = core.res(th.rec, 1);
   return ST_OK;
 }
 

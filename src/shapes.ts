@@ -5,7 +5,7 @@
  * area (declareShapes). docs/message-format.md section 5 describes what the kernel does with them.
  */
 import type { Core } from './core.js';
-import { ST_OK, ST_EXISTS, ST_QUOTA, ST_DEAD } from './rtl/status.js';
+import { SYS, ADMIN, SCRATCH, ST_OK, ST_EXISTS, ST_QUOTA, ST_DEAD, MAX_SHAPES } from './abi.js';
 import { interfaceShapes, type IdlInterface } from './nk/idl_layout.js';
 import type { MessageShape, MethodShapes } from './nk/message_shape.js';
 
@@ -66,27 +66,21 @@ function writeRecord(core: Core, at: number, shape: MessageShape): void {
   });
 }
 
-/**
- * Writes the planned shapes of process `index` into the kernel, one record per admin call.
- * `admin` runs a core entry point under the admin lock's retry loop.
- */
-export function declareShapes(core: Core, admin: (f: () => number) => number, fn: string,
-  procName: string, index: number, plan: ShapePlan): void {
-  const at = core.layout.tablesEnd;
+/** Writes the planned shapes of process `index` into the kernel, one record per admin call. */
+export function declareShapes(core: Core, fn: string, procName: string, index: number, plan: ShapePlan): void {
+  const at = SCRATCH;
   for (const [riid, methods] of plan) {
     methods.forEach((m, mid) => {
       for (const [kind, code] of KINDS) {
         const shape = m[kind];
         if (!shape) continue;
-        const st = admin(() => {
-          writeRecord(core, at, shape);
-          return core.exports.k_shape_add(index, riid, mid, code, shape.minSize, shape.maxSize,
-            shape.descriptors.length, at);
-        });
+        writeRecord(core, at, shape);
+        const st = core.sys(SYS.k_shape_add, ADMIN, index, riid, mid, code, shape.minSize, shape.maxSize,
+          shape.descriptors.length, at);
         if (st === ST_OK) continue;
         const which = `the ${kind} of method ${mid} of endpoint ${riid} of "${procName}"`;
         if (st === ST_EXISTS) throw new Error(`${fn}: ${which} is already declared`);
-        if (st === ST_QUOTA) throw new Error(`${fn}: the kernel's shape table is full (512 message shapes)`);
+        if (st === ST_QUOTA) throw new Error(`${fn}: the kernel's shape table is full (${MAX_SHAPES} message shapes)`);
         if (st === ST_DEAD) throw new Error(`${fn}: process "${procName}" has ended`);
         throw new Error(`${fn}: the kernel refused ${which} (status ${st})`);
       }
@@ -105,8 +99,8 @@ export function rememberEndpoints(proc: object, endpoints: unknown): void {
  * kernel.declareInterface: declares the shapes of endpoint `endpoint` (its name, bare or
  * qualified `Server.main`, or its RIID) of a live process.
  */
-export function declareInterface(core: Core, admin: (f: () => number) => number,
-  proc: { name: string; index: number }, endpoint: unknown, description: unknown): void {
+export function declareInterface(core: Core, proc: { name: string; index: number }, endpoint: unknown,
+  description: unknown): void {
   const fn = 'declareInterface';
   let riid: number | undefined;
   if (typeof endpoint === 'number' && Number.isInteger(endpoint) && endpoint >= 0 && endpoint < 0xffff) {
@@ -123,5 +117,5 @@ export function declareInterface(core: Core, admin: (f: () => number) => number,
     throw new TypeError(`${fn}: endpoint must be an endpoint name or a RIID (an integer from 0 to 65534), got ${typeof endpoint} ${String(endpoint)}`);
   }
   const shapes = interfaceShapes(description as IdlInterface, `${fn}: description`);
-  declareShapes(core, admin, fn, proc.name, proc.index, new Map([[riid, shapes]]));
+  declareShapes(core, fn, proc.name, proc.index, new Map([[riid, shapes]]));
 }

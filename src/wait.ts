@@ -5,6 +5,10 @@
  * Atomics.waitAsync when the completer may run in another realm).
  */
 import type { Core } from './core.js';
+import type { Thread } from './thread.js';
+import { TID_INDEX_BITS } from './abi.js';
+
+const TID_INDEX_MASK = (1 << TID_INDEX_BITS) - 1;
 
 export interface SpinPolicy {
   /** Spin budget in microseconds before Atomics.wait; 0 disables spinning. */
@@ -14,12 +18,12 @@ export interface SpinPolicy {
 const now = (): number => performance.now();
 
 /**
- * Blocks until thread `tid`'s cell is set or `timeoutMs` passes (Infinity: no limit).
+ * Blocks until thread `th`'s cell is set or `timeoutMs` passes (Infinity: no limit).
  * Returns true when completed, false on timeout.
  */
-export function waitBlocking(core: Core, tid: number, timeoutMs: number, spin: SpinPolicy): boolean {
+export function waitBlocking(core: Core, th: Thread, timeoutMs: number, spin: SpinPolicy): boolean {
   const i32 = core.i32;
-  const idx = core.cellIndex(tid);
+  const idx = th.cell;
   if (Atomics.load(i32, idx) !== 0) return true;
   const start = now();
   if (spin.spinUs > 0) {
@@ -43,18 +47,19 @@ export function waitBlocking(core: Core, tid: number, timeoutMs: number, spin: S
 }
 
 /**
- * Calls `done(true)` when thread `tid`'s cell is set, or `done(false)` when `timeoutMs` passes
+ * Calls `done(true)` when thread `th`'s cell is set, or `done(false)` when `timeoutMs` passes
  * first; exactly once. `crossRealm`: the completer may run in another realm, so also wait with
  * Atomics.waitAsync. A callback, not a Promise, so an Async call costs one Promise in all.
  */
-export function onWake(core: Core, tid: number, timeoutMs: number, crossRealm: boolean,
+export function onWake(core: Core, th: Thread, timeoutMs: number, crossRealm: boolean,
   done: (completed: boolean) => void): void {
   const i32 = core.i32;
-  const idx = core.cellIndex(tid);
+  const idx = th.cell;
+  const tid = th.tid;
   if (Atomics.load(i32, idx) !== 0) { done(true); return; }
   let settled = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const slot = tid & 0x1ff;
+  const slot = tid & TID_INDEX_MASK;
   const settle = (ok: boolean): void => {
     if (settled) return;
     settled = true;

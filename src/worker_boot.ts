@@ -1,14 +1,19 @@
 /** Inside a worker: instantiate the core over the kernel's memory and become the process. */
 import { Core } from './core.js';
 import { Process } from './process.js';
+import { Thread } from './thread.js';
 import { setCurrentProcess } from './current.js';
 import type { WorkerBoot } from './platform/types.js';
 
 export async function bootWorker(boot: WorkerBoot, canBlock: boolean): Promise<Process> {
-  const core = await Core.instantiate(boot.module, boot.memory, boot.realm, canBlock, boot.debug, boot.loaderUrl);
+  const options = boot.loaderUrl === undefined ? { debug: boot.debug } : { debug: boot.debug, loaderUrl: boot.loaderUrl };
+  const core = await Core.instantiate(boot.module, boot.memory, boot.realm, canBlock, options);
   core.crossRealm = true;
   core.spinUs = boot.spinUs;
-  const p = new Process(boot.name, boot.proc, boot.taskId, core, boot.args);
+  // realm-level calls of this worker are made as its boot thread (abi/kernel.mjs)
+  core.home = boot.tid;
+  core.homeRec = boot.rec;
+  const p = new Process(boot.name, boot.proc, boot.taskId, core, boot.args, new Thread(boot.tid, boot.rec));
   setCurrentProcess(p);
   return p;
 }

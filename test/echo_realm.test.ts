@@ -5,11 +5,13 @@ import {
   nk_arena_store_string, nk_arena_get_string, nk_message_get_iid, nk_message_get_mid, rcOk,
   INVALID_HANDLE, INVALID_RIID,
 } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, rejects } from './helpers.js';
+import { outMsg, inMsg, valueOf, rejects, newKernel, shutdownAll } from './helpers.js';
 import { pair } from './pair.js';
 
+test.after.each(shutdownAll);
+
 test('an echo request and its response travel intact between two processes of one realm', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const server = kernel.createProcess('Server', { endpoints: { main: 'Echo' } });
   const client = kernel.createProcess('Client');
   kernel.connect('Client', 'Server', 'server_connection');
@@ -100,7 +102,7 @@ test('buffers from process.alloc are used in place and carry the message', async
 });
 
 test('the service locator answers INVALID_HANDLE and INVALID_RIID for unknown names', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const server = kernel.createProcess('Server', { endpoints: { main: 'Echo', extra: 'Other' } });
   const client = kernel.createProcess('Client');
   kernel.connect(client, server, 'echo');
@@ -116,7 +118,7 @@ test('the service locator answers INVALID_HANDLE and INVALID_RIID for unknown na
 });
 
 test('a closed IPC handle cannot be obtained again from the service locator', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   kernel.createProcess('Server');
   const client = kernel.createProcess('Client');
   kernel.connect('Client', 'Server', 'echo');
@@ -128,7 +130,7 @@ test('a closed IPC handle cannot be obtained again from the service locator', as
 });
 
 test('a channel declared before its processes exist appears when both are created', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   kernel.connect('Client', 'Server', 'later');
   const client = kernel.createProcess('Client');
   assert.is(client.ServiceLocatorConnect('later'), INVALID_HANDLE);
@@ -139,7 +141,7 @@ test('a channel declared before its processes exist appears when both are create
 });
 
 test('several clients connected under one id share one listener handle on the server', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const server = kernel.createProcess('Server');
   const a = kernel.createProcess('A'), b = kernel.createProcess('B');
   kernel.connect(a, server, 'svc');
@@ -161,7 +163,7 @@ test('several clients connected under one id share one listener handle on the se
 });
 
 test('init builds the processes, channels and endpoints of an init.yaml description', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const procs = await kernel.init(`
 entities:
 - name: Client
@@ -180,7 +182,7 @@ entities:
 });
 
 test('init rejects a description that connects to an undeclared entity', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   await rejects(() => kernel.init({ entities: [{ name: 'A', connections: [{ target: 'B', id: 'x' }] }] }),
     /connects to "B", which is not declared/);
   await kernel.shutdown();

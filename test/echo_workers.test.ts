@@ -1,13 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, newKernel, shutdownAll } from './helpers.js';
+
+test.after.each(shutdownAll);
 
 test('a client worker and a server worker exchange 1000 echoes with blocking calls', async () => {
-  const kernel = await Kernel.create();
-  kernel.connect('Clientx1000', 'Server', 'echo');
+  const kernel = await newKernel();
+  kernel.connect('Client', 'Server', 'echo');
   const server = await kernel.spawn('Server', fixture('echo_server'));
-  const client = await kernel.spawn('Clientx1000', fixture('echo_client'));
+  const client = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '1000'] });
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();
@@ -15,17 +17,17 @@ test('a client worker and a server worker exchange 1000 echoes with blocking cal
 });
 
 test('the same echo works with spinning disabled (pure Atomics.wait)', async () => {
-  const kernel = await Kernel.create({ spin: 0 });
-  kernel.connect('Clientx300', 'Server', 'echo');
+  const kernel = await newKernel({ spin: 0 });
+  kernel.connect('Client', 'Server', 'echo');
   await kernel.spawn('Server', fixture('echo_server'));
-  const client = await kernel.spawn('Clientx300', fixture('echo_client'));
+  const client = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '300'] });
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();
 });
 
 test('the main thread calls a worker server with CallAsync and with a blocking Call', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const main = kernel.createProcess('Main');
   kernel.connect(main, 'Server', 'echo');
   await kernel.spawn('Server', fixture('echo_server'));
@@ -42,7 +44,7 @@ test('the main thread calls a worker server with CallAsync and with a blocking C
 });
 
 test('a 64 KiB arena crosses workers intact in both directions', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const main = kernel.createProcess('Main');
   kernel.connect(main, 'Server', 'echo');
   await kernel.spawn('Server', fixture('echo_server'));
@@ -57,10 +59,10 @@ test('a 64 KiB arena crosses workers intact in both directions', async () => {
 });
 
 test('the debug build of the core (assertions kept) serves the same echo across workers', async () => {
-  const kernel = await Kernel.create({ debug: true });
-  kernel.connect('Clientx200', 'Server', 'echo');
+  const kernel = await newKernel({ debug: true });
+  kernel.connect('Client', 'Server', 'echo');
   await kernel.spawn('Server', fixture('echo_server'));
-  const client = await kernel.spawn('Clientx200', fixture('echo_client'));
+  const client = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '200'] });
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();

@@ -8,6 +8,9 @@ import {
   nk_msg_check_err, nk_arena_init, nk_arena_store_string, nk_arena_get_string, nk_arena_alloc,
   nk_arena_get, rcOk, idlMethodLayout, type NkArena, type Process, type IdlInterface,
 } from 'kos-ipc';
+import { newKernel, shutdownAll } from './helpers.js';
+
+test.after.each(shutdownAll);
 
 const u32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
 const u16 = (v: number): number[] => [v & 0xff, v >>> 8];
@@ -33,7 +36,7 @@ interface Got { c: Uint8Array; arena: NkArena; hdr: SMsgHdr }
 
 /** A Shop server and a client on channel "shop"; the server's endpoint `main` is RIID 0. */
 async function shop(): Promise<{ kernel: Kernel; server: Process; client: Process; sh: number; ch: number }> {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const server = kernel.createProcess('Server', { endpoints: { main: 'Shop' }, interfaces: { Shop: SHOP } });
   const client = kernel.createProcess('Client');
   kernel.connect(client, server, 'shop');

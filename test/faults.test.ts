@@ -1,11 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk, rcNotConnected, rcTimeout, rcInvalidArgument, retcodeName, INVALID_HANDLE } from 'kos-ipc';
-import { outMsg, inMsg, fixture, rejects, is } from './helpers.js';
+import { outMsg, inMsg, fixture, rejects, is, newKernel, shutdownAll } from './helpers.js';
 import { pair } from './pair.js';
 
+test.after.each(shutdownAll);
+
 test('a worker that throws while serving ends its process and its caller gets rcNotConnected', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const main = kernel.createProcess('Main');
   kernel.connect(main, 'Server', 'echo');
   const server = await kernel.spawn('Server', fixture('throwing_server'));
@@ -19,7 +21,7 @@ test('a worker that throws while serving ends its process and its caller gets rc
 });
 
 test('shutdown with calls in flight settles them and ends every worker', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const main = kernel.createProcess('Main');
   kernel.connect(main, 'Server', 'echo');
   kernel.connect('Caller', 'Server', 'echo');
@@ -37,7 +39,7 @@ test('shutdown with calls in flight settles them and ends every worker', async (
 });
 
 test('a blocked worker client returns rcNotConnected when the server process is terminated', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   kernel.connect('Caller', 'Server', 'echo');
   const server = kernel.createProcess('Server');
   const caller = await kernel.spawn('Caller', fixture('blocking_caller'));
@@ -70,7 +72,7 @@ test('a blocking call to a server on the same thread throws at once and tells to
 });
 
 test('methods of a spawned process cannot be called from the realm that spawned it', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   kernel.connect('Caller', 'Server', 'echo');
   kernel.createProcess('Server');
   const caller = await kernel.spawn('Caller', fixture('blocking_caller'));
@@ -80,7 +82,7 @@ test('methods of a spawned process cannot be called from the realm that spawned 
 
 test('wrong argument types throw a TypeError naming the call and the argument', async () => {
   const { kernel, client, ch } = await pair();
-  await rejects(() => client.CallAsync('7' as unknown as number, outMsg(1).hdr, inMsg().hdr), /CallAsync: handle must be a handle \(an integer\), got string 7/);
+  await rejects(() => client.CallAsync('7' as unknown as number, outMsg(1).hdr, inMsg().hdr), /CallAsync: handle must be a handle \(an integer from 0 to 0xFFFFFFFF, or INVALID_HANDLE\), got string "7"/);
   await rejects(() => client.CallAsync(ch, {} as never, inMsg().hdr), /CallAsync: msgOut must be an SMsgHdr, got Object/);
   await rejects(() => client.ServiceLocatorConnect(5 as unknown as string), /ServiceLocatorConnect: the name must be a string/);
   await rejects(() => kernel.connect('Client', '', 'x'), /connect: server must be a non-empty string/);
@@ -108,14 +110,14 @@ test('a Reply to a call whose client process ended returns rcNotConnected and th
 });
 
 test('a worker client that exits by itself ends its process and frees its name', async () => {
-  const kernel = await Kernel.create();
-  kernel.connect('Clientx10', 'Server', 'echo');
+  const kernel = await newKernel();
+  kernel.connect('Client', 'Server', 'echo');
   await kernel.spawn('Server', fixture('echo_server'));
-  const c = await kernel.spawn('Clientx10', fixture('echo_client'));
+  const c = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '10'] });
   assert.equal(await c.exited, { code: 0 });
-  assert.is(kernel.process('Clientx10'), undefined);
-  kernel.connect('Clientx10', 'Server', 'echo');
-  const again = await kernel.spawn('Clientx10', fixture('echo_client'));
+  assert.is(kernel.process('Client'), undefined);
+  kernel.connect('Client', 'Server', 'echo');
+  const again = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '10'] });
   assert.equal(await again.exited, { code: 0 }, 'the same name can run again');
   await kernel.shutdown();
 });

@@ -1,6 +1,6 @@
 // Golden layouts: the generated classes and constants against the values nk-gen-c's generated
-// headers give (reference sections 3, 15.1-15.3: static asserts and enums found in public
-// projects), and against kos-ipc's own derivations where no header is public (Handle first,
+// headers give (static asserts and enums of nk-gen-c output found in public projects,
+// docs/sources.md), and against kos-ipc's own derivations where no header is public (Handle first,
 // unions, nested structs, arrays of structs, sequences of sequences, strings at their limits;
 // the rule of each is in docs/gen.md). Offsets are measured on the generated classes: a field
 // is written and the bytes that changed are where it lives.

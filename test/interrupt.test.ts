@@ -5,8 +5,10 @@ import {
   Kernel, rcOk, rcIpcInterrupt, rcInvalidArgument, rcInvalidOperation, rcTimeout, retcodeName,
   INVALID_HANDLE, INFINITE_TIMEOUT,
 } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture, sleep, is } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, sleep, is, newKernel, shutdownAll } from './helpers.js';
 import { pair } from './pair.js';
+
+test.after.each(shutdownAll);
 const INF = INFINITE_TIMEOUT;
 
 test('KnIpcCreateSyncObject gives a handle that KnIpcSetInterrupt, KnIpcClearInterrupt and KnHandleClose accept', async () => {
@@ -102,7 +104,7 @@ test('only calls that name the sync object are interrupted', async () => {
 });
 
 test('setting the interrupt wakes every waiting call of the process that names it', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const p = kernel.createProcess('P'), other = kernel.createProcess('Other'), server = kernel.createProcess('Server');
   kernel.connect(p, server, 'out');
   kernel.connect(other, p, 'in');
@@ -158,7 +160,7 @@ test('closing a sync object leaves the calls that named it waiting normally', as
 });
 
 test('a worker thread blocked in CallEx is interrupted by its process from another thread', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const p = kernel.createProcess('P');
   kernel.createProcess('Server');
   kernel.connect(p, 'Server', 'out');
@@ -171,7 +173,7 @@ test('a worker thread blocked in CallEx is interrupted by its process from anoth
 });
 
 test('a worker thread blocked in RecvEx is interrupted by its process from another thread', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const p = kernel.createProcess('P');
   kernel.createProcess('Client');
   kernel.connect('Client', p, 'in');
@@ -184,7 +186,7 @@ test('a worker thread blocked in RecvEx is interrupted by its process from anoth
 });
 
 test('a blocking RecvEx in a worker thread times out with rcTimeout', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const p = kernel.createProcess('P');
   kernel.createProcess('Client');
   kernel.connect('Client', p, 'in');

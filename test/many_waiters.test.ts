@@ -2,8 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rcNotConnected, rcIpcInterrupt, retcodeName, INFINITE_TIMEOUT } from 'kos-ipc';
-import { outMsg, inMsg } from './helpers.js';
+import { outMsg, inMsg, newKernel, shutdownAll } from './helpers.js';
 import { pair } from './pair.js';
+
+test.after.each(shutdownAll);
 
 const names = (rcs: number[]): string[] => rcs.map(retcodeName);
 

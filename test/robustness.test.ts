@@ -2,8 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk, rcBusy, rcInvalidArgument, rcOutOfMemory, rcTimeout, retcodeName, INVALID_HANDLE, INVALID_RIID, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, rejects, is } from './helpers.js';
+import { outMsg, inMsg, valueOf, rejects, is, newKernel, shutdownAll } from './helpers.js';
 import { pair } from './pair.js';
+
+test.after.each(shutdownAll);
 
 test('a null message header is a TypeError, never a resent request', async () => {
   const { kernel, server, client, sh, ch } = await pair();
@@ -31,7 +33,7 @@ test('an async mdelay beyond 2^31-1 ms waits instead of timing out at once', asy
 });
 
 test('connect reports a full table and creates nothing for the refused channel', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const c = kernel.createProcess('C'), s = kernel.createProcess('S');
   let made = 0;
   let error = '';
@@ -51,7 +53,7 @@ test('connect reports a full table and creates nothing for the refused channel',
 });
 
 test('createProcess that fails leaves no process behind', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   await rejects(() => kernel.createProcess('P', { endpoints: { ['x'.repeat(60)]: 'I' } }), /createProcess: .* names have at most 48/);
   assert.is(kernel.process('P'), undefined);
   const p = kernel.createProcess('P');
@@ -94,7 +96,7 @@ test('free refuses with rcBusy a buffer a call in flight uses in place', async (
 });
 
 test('init passes entity args and checks the interfaces it declares', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const procs = await kernel.init({
     entities: [
       { name: 'Client', args: ['--fast'], connections: [{ target: 'Server', id: 'c' }] },
@@ -110,7 +112,7 @@ test('init passes entity args and checks the interfaces it declares', async () =
 });
 
 test('a call whose plain buffers do not fit in kernel memory returns rcOutOfMemory and sends nothing', async () => {
-  const kernel = await Kernel.create({ memoryMiB: 2, maxMemoryMiB: 2 });
+  const kernel = await newKernel({ memoryMiB: 2, maxMemoryMiB: 2 });
   const server = kernel.createProcess('Server'), client = kernel.createProcess('Client');
   kernel.connect(client, server, 'echo');
   const ch = client.ServiceLocatorConnect('echo'), sh = server.ServiceLocatorRegister('echo');

@@ -7,7 +7,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk, retcodeName, INVALID_HANDLE } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture, sleep } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, sleep, newKernel, shutdownAll } from './helpers.js';
+
+test.after.each(shutdownAll);
 
 const ROUNDS = Number(process.env.KOS_STRESS_ROUNDS ?? 200);
 
@@ -15,11 +17,11 @@ let seed = 0x2545f491;
 const random = (): number => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 2 ** 32; };
 
 test(`${ROUNDS} random terminations leave every survivor answering and shutdown succeeding`, async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const main = kernel.createProcess('Main');
   for (const c of ['CliA', 'CliB']) kernel.connect(c, main, 'report');
   for (const s of ['SrvA', 'SrvB']) kernel.connect(main, s, `echo_${s}`);
-  await Promise.all([kernel.spawn('SrvA', fixture('echo_server')), kernel.spawn('SrvB', fixture('echo_server'))]);
+  await Promise.all(['SrvA', 'SrvB'].map((s) => kernel.spawn(s, fixture('echo_server'), { args: [`echo_${s}`] })));
   const clients = await Promise.all([kernel.spawn('CliA', fixture('stress_client')), kernel.spawn('CliB', fixture('stress_client'))]);
 
   // Main collects the survivor clients' reports: reported[name] = list of [k, calls, code].
@@ -53,7 +55,7 @@ test(`${ROUNDS} random terminations leave every survivor answering and shutdown 
     if (random() < 0.5) {
       victimName = `V${servers}`;
       for (const c of ['CliA', 'CliB']) kernel.connect(c, victimName, `echo_${victimName}`);
-      await kernel.spawn(victimName, fixture('echo_server'));
+      await kernel.spawn(victimName, fixture('echo_server'), { args: [`echo_${victimName}`] });
     } else {
       victimName = `X${round}`;
       const target = random() < 0.5 ? 'SrvA' : 'SrvB';

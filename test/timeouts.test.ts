@@ -1,8 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk, rcTimeout, rcNotConnected, retcodeName, INVALID_HANDLE, INFINITE_TIMEOUT } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture, rejects, is } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, rejects, is, newKernel, shutdownAll } from './helpers.js';
 import { pair } from './pair.js';
+
+test.after.each(shutdownAll);
 
 test('CallExAsync returns rcTimeout when the server never receives, and the call leaves the queue', async () => {
   const { kernel, server, client, sh, ch } = await pair();
@@ -50,7 +52,7 @@ test('a late Reply to a timed-out call fails with rcNotConnected and never reach
 });
 
 test('a blocking CallEx times out with rcTimeout while a worker server holds the request', async () => {
-  const kernel = await Kernel.create();
+  const kernel = await newKernel();
   const main = kernel.createProcess('Main');
   kernel.connect(main, 'Server', 'echo');
   await kernel.spawn('Server', fixture('silent_server'));

@@ -149,22 +149,22 @@ test('reply answers the caller whose request the last recv took, then the oldest
   await kernel.shutdown();
 });
 
-test('a reply the declared shape refuses keeps its caller, so the corrected reply reaches that caller', async () => {
-  const { kernel, st, ra, rb, callA, callB } = await twoCallers({
+test('a refused reply ends its call and keeps its caller\'s token, so a second reply never reaches another caller', async () => {
+  const { kernel, st, callA, callB } = await twoCallers({
     interfaces: { Echo: { methods: [{ name: 'Echo', in: { value: 'UInt32' }, out: { result: 'UInt32' } }] } },
   });
+  let aSettled = false;
+  void callA.then(() => { aSettled = true; });
   const req = new Uint8Array(32);
   assert.is(await nk_transport_recvAsync(st.base, req, null), NK_EOK);
   assert.is(await nk_transport_recvAsync(st.base, req, null), NK_EOK);
   const tooBig = new Uint8Array(40);
   nk_req_reset(tooBig);
   assert.is(nk_transport_reply(st.base, tooBig, null), NK_EINVAL, 'a 40-byte response breaks the 32-byte shape');
-  assert.is(nk_transport_reply(st.base, request(20), null), NK_EOK);
-  assert.is(await callB, NK_EOK);
-  assert.is(u32(rb), 20, 'the corrected reply went to B, not to the older call of A');
-  assert.is(nk_transport_reply(st.base, request(10), null), NK_EOK);
-  assert.is(await callA, NK_EOK);
-  assert.is(u32(ra), 10);
+  assert.is(await callB, NK_EINVAL, 'the refused reply ended B\'s call');
+  assert.is(nk_transport_reply(st.base, request(20), null), NK_EINVAL, 'B\'s token matches no call any more');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.not.ok(aSettled, 'the second reply did not go to A, the oldest call not yet answered');
   await kernel.shutdown();
 });
 
@@ -244,17 +244,26 @@ test('call returns NK_ENOTCONN once the server has closed its listener', async (
   await kernel.shutdown();
 });
 
-test('reply returns NK_EMSGSIZE over 4 MiB, NK_ENOMEM when it cannot be staged, NK_ENOTCONN when the caller is gone', async () => {
+test('reply returns NK_ENOMEM when it cannot be staged (the call waits on), NK_EMSGSIZE over 4 MiB (the call is over)', async () => {
   const { kernel, server, client, sh, ch } = await pair({ memoryMiB: 16, maxMemoryMiB: 16 });
   const st = transportOf(server, sh), ct = transportOf(client, ch);
-  void nk_transport_callAsync(ct.base, request(1), null, new Uint8Array(32), null);
+  const call = nk_transport_callAsync(ct.base, request(1), null, new Uint8Array(32), null);
   assert.is(await nk_transport_recvAsync(st.base, new Uint8Array(32), null), NK_EOK);
-  const huge = nk_arena_init(new Uint8Array((4 << 20) + 8));
-  huge.used = huge.capacity;
-  assert.is(nk_transport_reply(st.base, request(2), huge), NK_EMSGSIZE);
   const big = nk_arena_init(new Uint8Array(15 << 20));
   big.used = big.capacity;
   assert.is(nk_transport_reply(st.base, request(2), big), NK_ENOMEM);
+  const huge = nk_arena_init(new Uint8Array((4 << 20) + 8));
+  huge.used = huge.capacity;
+  assert.is(nk_transport_reply(st.base, request(2), huge), NK_EMSGSIZE);
+  assert.is(await call, NK_EMSGSIZE);
+  await kernel.shutdown();
+});
+
+test('reply returns NK_ENOTCONN when the caller has ended', async () => {
+  const { kernel, server, client, sh, ch } = await pair();
+  const st = transportOf(server, sh);
+  void nk_transport_callAsync(transportOf(client, ch).base, request(1), null, new Uint8Array(32), null);
+  assert.is(await nk_transport_recvAsync(st.base, new Uint8Array(32), null), NK_EOK);
   await kernel.terminate(client);
   assert.is(nk_transport_reply(st.base, request(2), null), NK_ENOTCONN);
   await kernel.shutdown();
@@ -301,7 +310,7 @@ test('NkKosTransport_Init refuses a non-transport, a non-integer handle and view
   const { kernel, client, ch } = await pair();
   const t = new NkKosTransport();
   assert.throws(() => client.NkKosTransport_Init({} as NkKosTransport, ch, NK_NULL, 0), /transport must be an NkKosTransport/);
-  assert.throws(() => client.NkKosTransport_Init(t, 'h' as unknown as number, NK_NULL, 0), /handle must be an IPC handle \(an integer\), got string h/);
+  assert.throws(() => client.NkKosTransport_Init(t, 'h' as unknown as number, NK_NULL, 0), /handle must be an IPC handle \(an integer\), got string "h"/);
   assert.throws(() => client.NkKosTransport_Init(t, ch, {} as unknown as null, 0), /third argument must be NK_NULL/);
   assert.throws(() => client.NkKosTransport_Init(t, ch, NK_NULL, 4), /fourth argument must be 0/);
   assert.is(t.base.ops, null, 'a refused Init leaves the transport uninitialised');

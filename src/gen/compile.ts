@@ -9,6 +9,7 @@ import { buildModules, generate, printModule, type GenOptions } from './generate
 import { edlProcessOptions, interfaceDescription } from './process_options.js';
 import { kindOf } from './resolve.js';
 import type { NkProcessOptions } from './rt_rpc.js';
+import { describe } from '../describe.js';
 
 export interface CompileOptions extends GenOptions {
   /** The name errors give the root text (default `input.idl`, `.cdl` or `.edl` by its first word). */
@@ -35,9 +36,6 @@ export interface CompiledIdl {
   processOptions: NkProcessOptions | null;
 }
 
-function describe(v: unknown): string {
-  return v === null ? 'null' : typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
-}
 
 /**
  * Compiles `text` (an .idl, .cdl or .edl file) with `files` (path -> text, paths as nk-gen-c

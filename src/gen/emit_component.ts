@@ -1,5 +1,5 @@
 /**
- * Emitting a component (CDL) or a process class (EDL) (reference sections 15.1 and 15.5): the
+ * Emitting a component (CDL) or a process class (EDL) (nk-gen-c's names, docs/sources.md): the
  * RIID constants (`X_<endpoint path>_iid`, `X_iidMax`, `X_iidOffset`, `X_<instance path>_iidOffset`,
  * `X_securityIidMax`), the class holding its parts (`X_component` / `X_entity`: a server object
  * per endpoint, a component per instance), its `_init` and `_dispatch`, request and response

@@ -1,5 +1,5 @@
 /**
- * Emitting a package's interface (reference section 15): per method the `_mid`, the request,
+ * Emitting a package's interface (nk-gen-c's names and layouts, docs/sources.md): per method the `_mid`, the request,
  * response and error classes over their constant parts at nk-gen-c's offsets, the arena-size,
  * per-field `_size` and `_handles` constants, and its table entry; then the interface type and
  * its `ops`, the `P_M`/`P_MAsync` functions, the proxy (`P_proxy`, `P_proxy_init`), the

@@ -7,7 +7,7 @@
  * an endpoint or a security interface) in `echo/Ping.idl`, component `echo.Ping` (a component
  * instance) in `echo/Ping.cdl`. A loaded file must declare the name it was looked up by.
  *
- * RIIDs (reference section 15.1): a component's own endpoints are numbered from 0 in
+ * RIIDs (nk-gen-c's enums in public projects, docs/sources.md): a component's own endpoints are numbered from 0 in
  * declaration order, then each component instance takes the next `iidMax` of its component, in
  * declaration order; a process class (EDL) is numbered the same way from 0.
  */

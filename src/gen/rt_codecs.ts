@@ -16,7 +16,8 @@
  */
 import { NkArena, nk_arena_alloc, nk_arena_get, nk_arena_store, nk_arena_store_string, type NkElementType } from '../nk/arena.js';
 import { NK_EINVAL, NK_EOK } from '../nk/types.js';
-import { describeValue as describe, NkView, UInt32, type NkCodec } from './rt_view.js';
+import { NkView, UInt32, type NkCodec } from './rt_view.js';
+import { describe } from '../describe.js';
 
 const BY_ALIGN: Record<number, NkElementType> = { 1: Uint8Array, 2: Uint16Array, 4: Uint32Array, 8: BigUint64Array };
 const encoder = new TextEncoder();

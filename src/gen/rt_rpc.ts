@@ -1,5 +1,5 @@
 /**
- * Proxies and dispatchers for generated code (reference section 15.4 and 15.5): what the
+ * Proxies and dispatchers for generated code (as nk-gen-c's output in public projects has them, docs/sources.md): what the
  * generated `X_proxy_init`, `X_M` (and `X_MAsync`), `X_interface_dispatch`,
  * `C_component_dispatch` and `E_entity_dispatch` run, driven by tables the generator writes.
  *
@@ -30,7 +30,8 @@ import {
 import {
   INVALID_RIID, NK_ELOGIC_CHECK, NK_ELOGIC_GET, NK_ENOENT, NK_EOK, NK_MESSAGE_SIZE, type nk_err_t, type nk_iid_t,
 } from '../nk/types.js';
-import { describeValue as describe, type NkCodec, type NkMessage } from './rt_view.js';
+import type { NkCodec, NkMessage } from './rt_view.js';
+import { describe } from '../describe.js';
 
 /** A generated message class: `new X(base_?, arena_?)`. */
 export type MessageClass<M extends NkMessage = NkMessage> = new (base_?: Uint8Array, arena_?: NkArena | null) => M;

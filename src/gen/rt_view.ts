@@ -12,6 +12,7 @@
 import { NkArena } from '../nk/arena.js';
 import { NK_HANDLE_DESC_FIELDS } from '../nk/message_layout.js';
 import { NK_MESSAGE_SIZE } from '../nk/types.js';
+import { describe } from '../describe.js';
 
 /** Bytes of a message, struct or union: what every generated class extends. */
 export class NkView {
@@ -32,13 +33,6 @@ export class NkView {
   }
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return `${typeof v} ${String(v)}`;
-}
-export { describe as describeValue };
 
 /**
  * A generated request, response or error: a constant part of at least `size` bytes (allocated

@@ -5,7 +5,7 @@
  * The C macros take the element type as their first argument (`nk_arena_store(nk_uint32_t, ...)`);
  * here a typed-array constructor stands for it (`nk_arena_store(Uint32Array, ...)`).
  *
- * Layout rules (reference/kos-ipc.md section 5; descriptor layout in message_layout.ts):
+ * Layout rules (docs/sources.md: the ipc_arena page; descriptor layout in message_layout.ts):
  * - The arena is `buffer[0 .. used)`: one or more segments, each an array of one element type.
  *   Only the used part travels in a message.
  * - A segment of T starts at the first multiple of T.BYTES_PER_ELEMENT at or after `used`
@@ -24,6 +24,7 @@
  *   inside `buffer[0 .. used)`: offset or end past `used` (checked without u32 overflow), offset
  *   misaligned for T, size not a multiple of T.BYTES_PER_ELEMENT.
  */
+import { describe } from '../describe.js';
 import { NK_EINVAL, NK_ENOMEM, NK_EOK, NK_PTR_SIZE, type nk_err_t } from './types.js';
 import { NK_PTR_ALIGN, NK_PTR_FIELDS } from './message_layout.js';
 
@@ -45,15 +46,6 @@ const TypedArray: unknown = Object.getPrototypeOf(Uint8Array);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') {
-    const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== '' ? name : 'object';
-  }
-  return typeof value === 'number' ? `number ${value}` : typeof value;
-}
 
 /** An arena: a byte buffer and the length of its used part. Create with nk_arena_init. */
 export class NkArena {

@@ -1,5 +1,5 @@
 /**
- * The layout nk-gen-c gives IDL types (reference/kos-ipc.md section 15.2), computed at run time:
+ * The layout nk-gen-c gives IDL types (docs/sources.md: generated struct layouts), computed at run time:
  * offsets and sizes of the parameters of a request, response or error struct, where its nk_ptr_t
  * descriptors sit, and the message shapes the kernel checks. A help for building messages by
  * hand (`idlMessageLayout({ value: 'string<256>' }).fields[0].offset` is 24) and the source of the

@@ -1,11 +1,13 @@
+import { NK_OFF_SIZE, NK_OFF_TYPE, NK_OFF_IID, NK_OFF_MID, NK_OFF_NCAPS, NK_OFF_SELF, NK_OFF_RESERVED } from '../abi.js';
+
 /**
- * The wire layout of the two structures a message is made of, as data. This is THE table: the
- * TypeScript accessors (services/rtl/nk_msg.ts, nk/arena.ts) read it, and the kernel core
- * (assembly/message.ts) uses the same numbers, checked by a test. All fields are little-endian
- * unsigned integers.
+ * The wire layout of the two structures a message is made of, as data. The header's offsets come
+ * from the kernel ABI's declaration (abi/kernel.mjs), which the core is built from too; the
+ * TypeScript accessors (services/rtl/nk_msg.ts, nk/arena.ts) read this table. All fields are
+ * little-endian unsigned integers.
  *
  * The SDK only fixes sizeof(struct nk_message) == 24 with 16-bit iid and mid
- * (reference/kos-ipc.md section 3); the order below is kos-ipc's own.
+ * (docs/sources.md); the order below is kos-ipc's own.
  *
  * struct nk_message, at offset 0 of every constant part (align 8):
  * ```
@@ -24,13 +26,13 @@
  * ```
  */
 export const NK_MESSAGE_FIELDS = {
-  size: { offset: 0, width: 4 },
-  type: { offset: 4, width: 4 },
-  iid: { offset: 8, width: 2 },
-  mid: { offset: 10, width: 2 },
-  ncaps: { offset: 12, width: 4 },
-  self: { offset: 16, width: 4 },
-  reserved: { offset: 20, width: 4 },
+  size: { offset: NK_OFF_SIZE, width: 4 },
+  type: { offset: NK_OFF_TYPE, width: 4 },
+  iid: { offset: NK_OFF_IID, width: 2 },
+  mid: { offset: NK_OFF_MID, width: 2 },
+  ncaps: { offset: NK_OFF_NCAPS, width: 4 },
+  self: { offset: NK_OFF_SELF, width: 4 },
+  reserved: { offset: NK_OFF_RESERVED, width: 4 },
 } as const;
 
 /** The name of a field of the nk_message header. */

@@ -8,6 +8,7 @@
  * Shapes are usually computed from IDL types by nk/idl_layout.ts; they can also be written by
  * hand for messages laid out by hand.
  */
+import { SHAPE_MAX_DESC, MAX_MESSAGE } from '../abi.js';
 import { NK_MESSAGE_FIELDS, NK_MSG_TYPE_ERR, NK_MSG_TYPE_REQ, NK_PTR_FIELDS } from './message_layout.js';
 import { NK_MESSAGE_SIZE, NK_PTR_SIZE } from './types.js';
 import { NkArena } from './arena.js';
@@ -48,11 +49,11 @@ export interface MethodShapes {
 /** Which message of a method: a request, a response with results, or with error parameters. */
 export type MessageKind = 'request' | 'response' | 'error';
 
-/** Descriptors one message shape may list (the kernel's shape records hold 14). */
-export const MAX_SHAPE_DESCRIPTORS = 14;
+/** Descriptors one message shape may list (the kernel's shape records hold SHAPE_MAX_DESC). */
+export const MAX_SHAPE_DESCRIPTORS: number = SHAPE_MAX_DESC;
 
 /** Largest message (constant part + used arena) the kernel carries: 4 MiB. */
-export const NK_MAX_MESSAGE = 4 << 20;
+export const NK_MAX_MESSAGE: number = MAX_MESSAGE;
 
 /** The rule a message breaks, in the order the kernel checks them. */
 export type ShapeRule = 'type' | 'size' | 'max' | 'bounds' | 'align' | 'unit' | 'string' | 'overlap';

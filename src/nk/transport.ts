@@ -16,6 +16,7 @@
  */
 import { NkArena } from './arena.js';
 import type { nk_err_t } from './types.js';
+import { describe } from '../describe.js';
 
 /** #nk_transport_call function type: send `req` and wait for the response in `res`. */
 export type nk_transport_call_fn = (t: nk_transport, req: Uint8Array, reqArena: NkArena | null,
@@ -49,11 +50,6 @@ export interface nk_transport {
   readonly ops: nk_transport_ops | null;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return `${typeof v} ${String(v)}`;
-}
 
 type OpName = keyof nk_transport_ops;
 

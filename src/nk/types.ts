@@ -2,10 +2,12 @@
  * `nk/types.h` (and the few kernel type names the IPC API needs): handle, id and error types,
  * the sentinel values and the sizes of the two wire structures (nk_message, nk_ptr_t).
  *
- * The SDK's numeric values are not public (reference/kos-ipc.md sections 6 and 20). kos-ipc picks
+ * The SDK's numeric values are not public (docs/sources.md). kos-ipc picks
  * its own: `NK_EOK` is 0 (the SDK sample compares an nk_err_t with rcOk), the other nk_err_t
  * codes borrow the Linux errno numbers of the same name. Compare with the names, never numbers.
  */
+
+import { NK_MESSAGE_SIZE as ABI_NK_MESSAGE_SIZE } from '../abi.js';
 
 /** A handle value in a process's handle space (a 32-bit unsigned integer). */
 export type Handle = number;
@@ -103,7 +105,7 @@ export const NK_TRUE = 1;
 export const NK_FALSE = 0;
 
 /** sizeof(struct nk_message): the header at the start of every constant part. */
-export const NK_MESSAGE_SIZE = 24;
+export const NK_MESSAGE_SIZE: number = ABI_NK_MESSAGE_SIZE;
 /** sizeof(nk_ptr_t): an arena descriptor {offset, size} in a constant part. */
 export const NK_PTR_SIZE = 8;
 /**

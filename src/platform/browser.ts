@@ -4,7 +4,7 @@
  * credentialless) for SharedArrayBuffer. Without isolation the kernel runs with unshared memory
  * and in-realm processes only (the kernel decides from `sharedMemory()`).
  */
-import type { Platform, WorkerBoot, WorkerHandle } from './types.js';
+import type { Platform, ProcessExit, WorkerBoot, WorkerHandle } from './types.js';
 import type { WorkerMessage } from './browser_worker.js';
 
 async function compileFetched(url: URL): Promise<WebAssembly.Module> {
@@ -58,9 +58,9 @@ export const browserPlatform: Platform = {
   resolveModule: (ref) => new URL(String(ref), globalThis.location?.href).href,
   startWorker(boot: WorkerBoot): WorkerHandle {
     const worker = new Worker(new URL('./browser_worker.js', import.meta.url), { type: 'module', name: boot.name });
-    let resolveExit!: (e: { code: number; error?: unknown }) => void;
+    let resolveExit!: (e: ProcessExit) => void;
     let ended = false;
-    const exit = new Promise<{ code: number; error?: unknown }>((r) => { resolveExit = r; });
+    const exit = new Promise<ProcessExit>((r) => { resolveExit = r; });
     let readyResolve!: () => void, readyReject!: (e: Error) => void;
     const ready = new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; });
     ready.catch(() => { /* reported by spawn */ });

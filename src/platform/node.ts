@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Platform, WorkerBoot, WorkerHandle } from './types.js';
+import type { Platform, ProcessExit, WorkerBoot, WorkerHandle } from './types.js';
 
 export const nodePlatform: Platform = {
   name: 'node',
@@ -30,7 +30,7 @@ export const nodePlatform: Platform = {
     });
     ready.catch(() => { /* reported by spawn */ });
     worker.on('error', (e) => { error = e; });
-    const exit = new Promise<{ code: number; error?: unknown }>((res) => {
+    const exit = new Promise<ProcessExit>((res) => {
       worker.once('exit', (code) => res(error === undefined ? { code } : { code, error }));
     });
     return {

@@ -1,11 +1,18 @@
 /** What the kernel needs from its host environment; implemented by node.ts and browser.ts. */
+
+/** How a process (or one of its threads) ended: its worker's exit code, and the error it threw, if any. */
+export interface ProcessExit {
+  code: number;
+  error?: unknown;
+}
+
 export interface WorkerHandle {
   /** Stops the worker at once. */
   terminate(): Promise<void>;
   /** Resolves when the worker has booted (instantiated the core over the shared memory). */
   readonly ready: Promise<void>;
   /** Resolves when the worker's thread has ended: exit code, and the error it threw if any. */
-  readonly exit: Promise<{ code: number; error?: unknown }>;
+  readonly exit: Promise<ProcessExit>;
 }
 
 /** Everything a worker needs to run a process over the kernel's shared memory. */
@@ -15,6 +22,9 @@ export interface WorkerBoot {
   realm: number;
   proc: number;
   taskId: number;
+  /** The worker's boot thread, made by the kernel's realm: its Tid and record address. */
+  tid: number;
+  rec: number;
   name: string;
   moduleUrl: string;
   spinUs: number;

@@ -3,7 +3,7 @@
  *
  * The SDK documents a Retcode as a 32-bit signed integer: 0 is success, every other value is an
  * error code made of four fields (customer flag, space, facility, code). Their bit positions are
- * not public, so kos-ipc defines its own layout (reference/kos-ipc.md section 7). Never rely on
+ * not public, so kos-ipc defines its own layout (docs/sources.md). Never rely on
  * the numbers; compare with the named constants.
  *
  * ```
@@ -18,7 +18,7 @@
  * ```
  *
  * The SDK's names below are generic errors: customer FALSE, space GENERAL, facility 0, code =
- * the name's 1-based position in the list of reference section 7 (which is kept in order here).
+ * the name's 1-based position in the list below (kept in the order the public sources list them).
  */
 
 /** A KasperskyOS return code: an int32; 0 (`rcOk`) is success, anything else an error. */

@@ -15,9 +15,10 @@
  *   on the handle;
  * - recv / recvAsync: PackInMsg(req, reqArena), then Recv / RecvAsync; the caller's thread id is
  *   remembered for the next reply;
- * - reply: PackOutMsg(res, resArena), then Reply to the thread the last successful recv named
- *   (0, the oldest call not yet answered, when there was none); a successful reply forgets
- *   that thread, a refused one keeps it, so a second reply never reaches another caller.
+ * - reply: PackOutMsg(res, resArena), then Reply to the call the last successful recv took (its
+ *   token; 0, the oldest call not yet answered, when there was none). A successful reply
+ *   forgets the token; a refused one keeps it, so a second reply never reaches another caller
+ *   (when the kernel has ended that call, the second reply returns NK_EINVAL).
  *
  * Each returns an nk_err_t: the kernel's Retcode mapped by nkErrorOf (table below), or
  * NK_EINVAL from PackOutMsg/PackInMsg for a constant part shorter than 24 bytes.
@@ -46,6 +47,7 @@ import {
   rcBufferTooLarge, rcInvalidArgument, rcInvalidOperation, rcNoCapability, rcNotConnected, rcOk,
   rcOutOfMemory, rcQuotaExceeded, rcSecurityDisallow, rcUnimplemented, type Retcode,
 } from '../../rtl/retcode.js';
+import { describe } from '../../describe.js';
 
 const ERRORS = new Map<Retcode, nk_err_t>([
   [rcOk, NK_EOK],
@@ -72,7 +74,7 @@ interface KosState {
   /** Headers reused by the blocking routines (never two at once on one thread). */
   out: SMsgHdr;
   inn: SMsgHdr;
-  /** Thread id of the caller whose request the last successful recv took. */
+  /** The reply token (msgIn.threadId) of the call the last successful recv took; 0: none. */
   threadId: number;
 }
 
@@ -110,7 +112,7 @@ const KOS_OPS: nk_transport_ops = Object.freeze({
     if (e !== NK_EOK) return e;
     s.out.threadId = s.threadId;
     const rc = s.process.Reply(s.handle, s.out);
-    // answered: forget the caller; refused: a retry goes to the same caller, never to another
+    // answered: forget the token; refused: keep it, so a retry never goes to another caller
     if (rc === rcOk) s.threadId = 0;
     return nkErrorOf(rc);
   },
@@ -143,11 +145,6 @@ export class NkKosTransport {
   handle: Handle = INVALID_HANDLE;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return `${typeof v} ${String(v)}`;
-}
 
 /**
  * NkKosTransport_Init for process `process` (what `process.NkKosTransport_Init` and, inside a

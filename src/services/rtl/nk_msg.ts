@@ -6,6 +6,7 @@
  * Every accessor goes through NK_MESSAGE_FIELDS (nk/message_layout.ts); all fields are
  * little-endian. A constant part is a Uint8Array of at least NK_MESSAGE_SIZE (24) bytes.
  */
+import { describe } from '../../describe.js';
 import { NkArena } from '../../nk/arena.js';
 import { NK_MESSAGE_FIELDS, NK_MSG_TYPE_ERR, NK_MSG_TYPE_REQ, type NkMessageField } from '../../nk/message_layout.js';
 import {
@@ -44,15 +45,6 @@ export class SMsgHdr {
   arena: NkArena | null = null;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') {
-    const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== '' ? name : 'object';
-  }
-  return typeof value === 'number' ? `number ${value}` : typeof value;
-}
 
 function pack(fn: string, hdr: unknown, constPart: unknown, arena: unknown): nk_err_t {
   if (!(hdr instanceof SMsgHdr)) {

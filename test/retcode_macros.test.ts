@@ -1,3 +1,4 @@
+// rtl/retcode: MAKE_RETCODE and its field readers, every SDK name, retcodeName.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as retcode from 'kos-ipc/rtl/retcode';

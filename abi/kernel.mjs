@@ -1,0 +1,127 @@
+// The kernel core's ABI: the one declaration both sides are generated from.
+//
+// scripts/gen-abi.mjs reads this module and writes assembly/abi.ts (for the core) and
+// src/abi.ts (for the TypeScript layer); `npm run build` runs it first. Nothing here is typed
+// twice: statuses, limits, the host-visible layouts and the exports with their parameters and
+// result words are declared once, and test/abi.test.ts checks the built module against it.
+//
+// The calling convention (docs/architecture.md, "The system-call interface"):
+// - every export returns one i32 status from `statuses`;
+// - its first parameter is the caller: a Tid (a thread of a process) or ADMIN (the realm that
+//   owns the Kernel; in a worker realm, its boot thread's Tid stands for it);
+// - values come back in the result words of the caller's record (`results` below): a thread's
+//   record, or the admin record for ADMIN;
+// - ST_LOCK_BUSY means nothing was done: wait on the lock word and call again.
+
+/** Status codes: the first element of each entry is its value's name, the second the Retcode it
+ * becomes at the API (null: never reaches the API as a code), the third what it means. */
+export const statuses = [
+  ['ST_OK', 'rcOk', 'done'],
+  ['ST_WOULD_BLOCK', null, 'the caller must wait on its wait cell, then call k_finish (or k_cancel)'],
+  ['ST_INVALID_MSG', 'rcInvalidArgument', 'malformed message: header size, lengths, a descriptor, a response that does not fit'],
+  ['ST_BAD_HANDLE', 'rcInvalidArgument', 'the handle value names no live entry of the caller\'s handle table'],
+  ['ST_WRONG_TYPE', 'rcInvalidOperation', 'the handle names an object of the wrong kind for this call'],
+  ['ST_NO_RIGHTS', 'rcNoCapability', 'the handle\'s rights do not allow this call'],
+  ['ST_NOT_CONNECTED', 'rcNotConnected', 'the peer end of the channel is gone'],
+  ['ST_TIMEOUT', 'rcTimeout', 'the wait timed out'],
+  ['ST_INTERRUPTED', 'rcIpcInterrupt', 'interrupted through an IPC sync object'],
+  ['ST_DENIED', 'rcSecurityDisallow', 'the security policy denied the message'],
+  ['ST_NO_MEMORY', 'rcOutOfMemory', 'kernel memory is exhausted'],
+  ['ST_LOCK_BUSY', null, 'the kernel lock is held by another thread: nothing was done, call again'],
+  ['ST_DEADLOCK', null, 'a blocking call whose only possible peers run on the caller\'s own thread (the layer throws)'],
+  ['ST_NO_CALL', 'rcInvalidArgument', 'Reply: no received call matches (nothing received, or an unknown threadId)'],
+  ['ST_CALLER_GONE', 'rcNotConnected', 'Reply: the caller stopped waiting (timed out, interrupted or ended)'],
+  ['ST_TOO_LARGE', 'rcBufferTooLarge', 'message larger than MAX_MESSAGE'],
+  ['ST_QUOTA', 'rcQuotaExceeded', 'a kernel table is full'],
+  ['ST_DEAD', 'rcNotConnected', 'the calling thread or its process is ending or ended'],
+  ['ST_UNSUPPORTED', 'rcUnimplemented', 'a message carries handles (ncaps != 0): not supported yet'],
+  ['ST_BAD_ARG', 'rcInvalidArgument', 'a bad argument other than a handle or a message (an index, a name, a thread state)'],
+  ['ST_EXISTS', 'rcAlreadyExists', 'a name is already registered'],
+  ['ST_IN_USE', 'rcBusy', 'process.free: a call in flight still uses the buffer in place'],
+  ['ST_NOT_FOUND', 'rcResourceNotFound', 'a name (channel, endpoint) is not known'],
+];
+
+/** Fixed sizes of the kernel, shared by the core and the host. */
+export const limits = {
+  MAX_PROCS: [64, 'processes alive at once'],
+  MAX_THREADS: [256, 'thread records (worker threads and logical Async threads) at once'],
+  TID_INDEX_BITS: [9, 'low bits of a Tid that hold its record index + 1 (the rest is a generation)'],
+  HANDLES_PER_PROC: [256, 'entries of one process\'s handle table'],
+  MAX_OBJECTS: [2048, 'kernel objects (channels, listeners, sync objects)'],
+  MAX_SLOTS: [1024, 'calls received and not yet answered, in all'],
+  MAX_NAMES: [512, 'static channel names (each end of a channel is one)'],
+  MAX_ENDPOINTS: [512, 'endpoint names of server processes'],
+  MAX_RULES: [256, 'security policy rules'],
+  MAX_SHAPES: [512, 'declared message shapes (a power of two)'],
+  SHAPE_MAX_DESC: [14, 'arena descriptors one message shape may list'],
+  NAME_MAX: [48, 'bytes of UTF-8 in a channel or endpoint name'],
+  MAX_MESSAGE: [4 << 20, 'largest message (constant part + arena) the kernel carries'],
+  ADMIN: [0x40000000, 'the caller id of the realm that owns the Kernel (never a Tid: a Tid\'s index bits are never 0)'],
+};
+
+/**
+ * Addresses and record layouts the host reads or writes directly. `record` fields are byte
+ * offsets inside a thread record (the admin record has the same result words).
+ */
+export const layout = {
+  LOCK_ADDR: [0x40100, 'the kernel lock word (owner id, 0 when free); +4 counts realms sleeping on it'],
+  ADMIN_RECORD: [0x40140, 'the admin caller\'s record: result words at the offsets of a thread record'],
+  SCRATCH: [0x40180, 'a 4 KiB area the admin caller fills with names and shape descriptors'],
+  SCRATCH_SIZE: [4096, 'bytes of the scratch area'],
+  KERNEL_END: [0x100000, 'end of the kernel tables: kernel memory above is the heap'],
+  T_CELL: [0, 'wait cell (futex word): 0 while blocked, 1 when the syscall completed'],
+  T_R0: [4, 'result word 0'],
+  T_R1: [8, 'result word 1'],
+  T_R2: [12, 'result word 2'],
+  T_R3: [16, 'result word 3'],
+  T_RX_CLEN: [20, 'received: bytes of the constant part'],
+  T_RX_ALEN: [24, 'received: bytes of the arena'],
+  T_RX_TASK: [28, 'Recv: the sender\'s TaskId'],
+  T_RX_TOKEN: [32, 'Recv: the call token (SMsgHdr.threadId) that names the received call'],
+  T_RX_HANDLE: [36, 'Recv: the server handle value the request came in on'],
+  T_HOST_END: [40, 'first byte of a thread record that only the core uses'],
+  NK_MESSAGE_SIZE: [24, 'sizeof(struct nk_message)'],
+  NK_OFF_SIZE: [0, 'nk_message.size, u32: bytes of the constant part'],
+  NK_OFF_TYPE: [4, 'nk_message.type, u32: NK_MSG_TYPE_REQ (0) or NK_MSG_TYPE_ERR (1)'],
+  NK_OFF_IID: [8, 'nk_message.iid, u16: RIID'],
+  NK_OFF_MID: [10, 'nk_message.mid, u16: method id'],
+  NK_OFF_NCAPS: [12, 'nk_message.ncaps, u32: handles carried'],
+  NK_OFF_SELF: [16, 'nk_message.self, u32: owned by the kernel and transport'],
+  NK_OFF_RESERVED: [20, 'nk_message.reserved, u32: zero'],
+};
+
+/**
+ * The exports, in order. `params` after the caller; `results` name the result words the export
+ * writes on ST_OK (r0, r1, ... in order). `caller`: 'thread' (a Tid), 'admin' (ADMIN, or a
+ * worker realm's boot Tid where noted), 'any'.
+ */
+export const exports = [
+  { name: 'k_abi', caller: 'admin', params: [], results: ['hash'], doc: 'the hash of this declaration the core was built from' },
+  { name: 'k_init', caller: 'admin', params: ['key'], results: [], doc: 'zeroes the kernel tables; `key` scrambles handle values' },
+  { name: 'k_proc_create', caller: 'admin', params: ['realm', 'cls'], results: ['proc', 'taskId'], doc: 'a new process running in `realm`, of policy class `cls`' },
+  { name: 'k_proc_terminate', caller: 'admin', params: ['proc'], results: [], doc: 'ends a process: cancels its waits, closes its handles, frees its memory' },
+  { name: 'k_proc_add_realm', caller: 'admin', params: ['proc', 'realm'], results: [], doc: 'the process gains threads in another realm (kernel.spawnThread)' },
+  { name: 'k_realm_release', caller: 'admin', params: ['proc', 'realm'], results: [], doc: 'the process\'s threads in `realm` ended: cancel and free them' },
+  { name: 'k_thread_alloc', caller: 'admin', params: ['proc', 'realm'], results: ['tid', 'record'], doc: 'a thread record for `proc` in `realm` (a worker realm calls with its boot Tid)' },
+  { name: 'k_connect', caller: 'admin', params: ['client', 'server', 'name', 'len'], results: [], doc: 'a static channel named by the UTF-8 bytes at [name, name + len)' },
+  { name: 'k_endpoint', caller: 'admin', params: ['proc', 'riid', 'name', 'len'], results: [], doc: 'an endpoint name of a server process and its RIID' },
+  { name: 'k_shape_add', caller: 'admin', params: ['proc', 'riid', 'mid', 'kind', 'min', 'max', 'ndesc', 'desc'], results: [], doc: 'declares a message shape (descriptor triples at `desc`, in the scratch area)' },
+  { name: 'k_policy_reset', caller: 'admin', params: ['defaultGrant'], results: [], doc: 'empties the policy; the default decides' },
+  { name: 'k_policy_add', caller: 'admin', params: ['events', 'src', 'dst', 'iid', 'mid', 'grant'], results: [], doc: 'appends a policy rule' },
+  { name: 'k_sl_lookup', caller: 'thread', params: ['server', 'name', 'len'], results: ['handle'], doc: 'the handle of static channel `name` (server != 0: the listener end)' },
+  { name: 'k_sl_riid', caller: 'thread', params: ['handle', 'name', 'len'], results: ['riid'], doc: 'the RIID of endpoint `name` of the server behind client handle `handle`' },
+  { name: 'k_call', caller: 'thread', params: ['handle', 'oc', 'oclen', 'oa', 'oalen', 'ic', 'iccap', 'ia', 'iacap', 'sync', 'flags'], results: [], doc: 'Call: ST_WOULD_BLOCK once queued or delivered' },
+  { name: 'k_recv', caller: 'thread', params: ['handle', 'ic', 'iccap', 'ia', 'iacap', 'sync', 'flags'], results: [], doc: 'Recv: ST_OK with a request, or ST_WOULD_BLOCK' },
+  { name: 'k_reply', caller: 'thread', params: ['handle', 'oc', 'oclen', 'oa', 'oalen', 'token'], results: [], doc: 'Reply to the call `token` names (0: the oldest received)' },
+  { name: 'k_finish', caller: 'thread', params: [], results: [], doc: 'after the wait cell flipped: the completed syscall\'s status' },
+  { name: 'k_cancel', caller: 'thread', params: ['reason'], results: [], doc: 'stops waiting with status `reason`; the final status (the completion wins a race)' },
+  { name: 'k_close', caller: 'thread', params: ['handle'], results: [], doc: 'KnHandleClose' },
+  { name: 'k_sync_create', caller: 'thread', params: ['autoclear'], results: ['handle'], doc: 'KnIpcCreateSyncObject(Ex)' },
+  { name: 'k_sync_set', caller: 'thread', params: ['handle', 'on'], results: [], doc: 'KnIpcSetInterrupt (on = 1) / KnIpcClearInterrupt (on = 0)' },
+  { name: 'k_alloc', caller: 'thread', params: ['bytes'], results: ['addr'], doc: 'process.alloc: a heap block owned by the caller\'s process' },
+  { name: 'k_free', caller: 'thread', params: ['addr'], results: [], doc: 'process.free' },
+  { name: 'k_stage', caller: 'thread', params: ['bytes'], results: ['addr', 'capacity'], doc: 'the thread\'s staging buffer, grown to at least `bytes`' },
+  { name: 'k_unlock_after_trap', caller: 'any', params: [], results: [], doc: 'a trap escaped the core while the caller held the lock: release it' },
+  { name: 'k_unlock_if_dead_owner', caller: 'admin', params: [], results: ['released'], doc: 'releases the lock if its owner thread no longer exists' },
+  { name: 'k_digest', caller: 'admin', params: [], results: ['hash'], doc: 'a hash of every kernel table (not the lock line, the admin record or the scratch area): tests compare it before and after a refused call' },
+];

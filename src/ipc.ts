@@ -1,0 +1,197 @@
+/**
+ * Call, Recv and Reply for one process in this realm: argument checks, staging, the core's
+ * k_call / k_recv / k_reply, the wait (blocking or Async), k_finish or k_cancel, and what the
+ * status means at the API. docs/architecture.md draws a Call crossing this layer.
+ * @internal
+ */
+import { SYS, ST_OK, ST_WOULD_BLOCK, ST_DEADLOCK, ST_DEAD, ST_TIMEOUT, ST_INVALID_MSG, ST_NOT_CONNECTED, T_RX_CLEN, T_RX_ALEN, T_RX_HANDLE, T_RX_TASK, T_RX_TOKEN } from './abi.js';
+import type { Core } from './core.js';
+import type { Thread } from './thread.js';
+import type { ThreadPool } from './thread_pool.js';
+import { stage, deliverIn, OUT, IN, BOTH } from './message_io.js';
+import { waitBlocking, onWake } from './wait.js';
+import { toRetcode } from './status.js';
+import { handleArg, timeoutArg, u32Arg } from './args.js';
+import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
+import type { Handle } from './nk/types.js';
+import { SMsgHdr } from './services/rtl/nk_msg.js';
+
+/** What the IPC layer needs of a Process (process.ts implements it). */
+export interface IpcProcess {
+  readonly name: string;
+  /** This realm's core binding; throws when the process has ended or runs in another realm. */
+  local(fn: string): Core;
+  /** The process's threads in this realm (set whenever local() succeeds). */
+  readonly pool: ThreadPool | null;
+  /** The process has ended: marks it so and throws an Error naming `fn`. */
+  died(fn: string): never;
+  /** The process ended while a call waited: marks it so. */
+  ended(): void;
+}
+
+/** Flag of k_call / k_recv: the caller will block its thread (enables the deadlock guard). */
+const F_BLOCKING = 1;
+
+/** A thread of `p` for call `fn`, or the Retcode to return when the kernel's table is full. */
+export function take(p: IpcProcess, fn: string): Thread | Retcode {
+  const th = p.pool!.acquire();
+  if (th === 'full') return rcQuotaExceeded;
+  if (th === 'dead') p.died(fn);
+  return th;
+}
+
+/**
+ * Runs a call that never waits on a thread of `p`: `run` makes the core call(s) and reads
+ * results; a status of ST_DEAD means the process ended (p.died throws).
+ */
+export function withThread<T>(p: IpcProcess, fn: string, full: T, run: (core: Core, th: Thread) => T): T {
+  const core = p.local(fn);
+  const th = take(p, fn);
+  if (typeof th === 'number') return full;
+  try {
+    return run(core, th);
+  } finally {
+    p.pool!.release(th);
+  }
+}
+
+/** The Retcode of a call that does not wait (Reply, KnHandleClose, ...). */
+export function statusOf(p: IpcProcess, fn: string, st: number): Retcode {
+  if (st === ST_DEAD) p.died(fn);
+  return toRetcode(st);
+}
+
+function blockingCore(p: IpcProcess, fn: string): Core {
+  const core = p.local(fn);
+  if (!core.canBlock) {
+    throw new Error(`${fn}: this thread may not block (a browser main thread, or no SharedArrayBuffer); use ${fn}Async`);
+  }
+  return core;
+}
+
+function startCall(fn: string, core: Core, th: Thread, h: number, out: unknown, inn: unknown, s: number, flags: number): number {
+  const st = stage(core, th, fn, out, inn, BOTH);
+  if (st !== ST_OK) return st;
+  const r = core.sys(SYS.k_call, th.tid, h, th.oc, th.oclen, th.oa, th.oalen, th.ic, th.iccap, th.ia, th.iacap, s, flags);
+  if (r === ST_DEADLOCK) {
+    throw new Error(`${fn}: the server behind handle ${h} runs on this same thread, so a blocking ` +
+      `call would never return; use ${fn}Async instead`);
+  }
+  return r;
+}
+
+function startRecv(fn: string, core: Core, th: Thread, h: number, inn: unknown, s: number, flags: number): number {
+  const st = stage(core, th, fn, null, inn, IN);
+  if (st !== ST_OK) return st;
+  const r = core.sys(SYS.k_recv, th.tid, h, th.ic, th.iccap, th.ia, th.iacap, s, flags);
+  if (r === ST_DEADLOCK) {
+    throw new Error(`${fn}: every client of handle ${h} runs on this same thread, so a blocking ` +
+      `Recv would never return; use ${fn}Async instead`);
+  }
+  return r;
+}
+
+/** The status of a completed (or timed-out) wait. */
+function finish(core: Core, th: Thread, completed: boolean): number {
+  return completed ? core.sys(SYS.k_finish, th.tid) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
+}
+
+/** The API's answer for a Call or Recv that ended with status `st`. */
+function end(p: IpcProcess, fn: string, core: Core, th: Thread, st: number, inn: SMsgHdr, waited: boolean, recv: boolean): Retcode {
+  if (st === ST_DEAD) {
+    if (!waited) p.died(fn);
+    // the process ended while the call was in flight: it settles as not connected
+    p.ended();
+    return toRetcode(ST_NOT_CONNECTED);
+  }
+  if (recv && (st === ST_OK || st === ST_INVALID_MSG)) {
+    inn.replyHandle = core.field(th.rec, T_RX_HANDLE);
+    inn.sender = core.field(th.rec, T_RX_TASK);
+    inn.threadId = core.field(th.rec, T_RX_TOKEN);
+  }
+  if (st === ST_OK) deliverIn(core, th, inn, core.field(th.rec, T_RX_CLEN), core.field(th.rec, T_RX_ALEN));
+  return toRetcode(st);
+}
+
+/**
+ * The blocking forms: Call / CallEx (`recv` false: `out` is the request) and Recv / RecvEx
+ * (`recv` true); blocks this thread until the call completes, an error, or the timeout.
+ */
+export function ipcSync(p: IpcProcess, fn: string, recv: boolean, handle: Handle, out: SMsgHdr | null,
+  inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
+  const core = blockingCore(p, fn);
+  const h = handleArg(fn, 'handle', handle), s = handleArg(fn, 'syncHandle', sync);
+  const timeout = timeoutArg(fn, 'mdelay', mdelay);
+  const th = take(p, fn);
+  if (typeof th === 'number') return th;
+  try {
+    let st = recv ? startRecv(fn, core, th, h, inn, s, F_BLOCKING) : startCall(fn, core, th, h, out, inn, s, F_BLOCKING);
+    const waited = st === ST_WOULD_BLOCK;
+    if (waited) st = finish(core, th, waitBlocking(core, th, timeout, core));
+    return end(p, fn, core, th, st, inn, waited, recv);
+  } finally {
+    p.pool!.release(th);
+  }
+}
+
+/**
+ * The Async forms of Call and Recv: one Promise per call, settled from the wake callback.
+ * Programmer errors become rejections, as they would in an async function.
+ */
+export function ipcAsync(p: IpcProcess, fn: string, recv: boolean, handle: Handle, out: SMsgHdr | null,
+  inn: SMsgHdr, mdelay: number, sync: Handle): Promise<Retcode> {
+  let core: Core, timeout: number, h: number, s: number;
+  let th: Thread | Retcode;
+  try {
+    core = p.local(fn);
+    h = handleArg(fn, 'handle', handle);
+    s = handleArg(fn, 'syncHandle', sync);
+    timeout = timeoutArg(fn, 'mdelay', mdelay);
+    th = take(p, fn);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (typeof th === 'number') return Promise.resolve(th);
+  const thread = th;
+  let st: number;
+  try {
+    st = recv ? startRecv(fn, core, thread, h, inn, s, 0) : startCall(fn, core, thread, h, out, inn, s, 0);
+    if (st !== ST_WOULD_BLOCK) return Promise.resolve(end(p, fn, core, thread, st, inn, false, recv));
+  } catch (e) {
+    st = ST_OK;
+    return Promise.reject(e);
+  } finally {
+    if (st! !== ST_WOULD_BLOCK) p.pool!.release(thread);
+  }
+  return new Promise<Retcode>((resolve, reject) => {
+    onWake(core, thread, timeout, core.crossRealm, (completed) => {
+      try {
+        resolve(end(p, fn, core, thread, finish(core, thread, completed), inn, true, recv));
+      } catch (e) {
+        reject(e);
+      } finally {
+        p.pool!.release(thread);
+      }
+    });
+  });
+}
+
+/**
+ * Reply: sends `msgOut` to the call `msgOut.threadId` names (the token Recv reported; 0: the
+ * oldest call received on `handle` and not answered). Never waits.
+ */
+export function reply(p: IpcProcess, fn: string, handle: Handle, msgOut: SMsgHdr): Retcode {
+  const core = p.local(fn);
+  const h = handleArg(fn, 'handle', handle);
+  // a msgOut that is not an SMsgHdr is reported by stage()
+  const token = msgOut instanceof SMsgHdr ? u32Arg(fn, 'msgOut.threadId', msgOut.threadId) : 0;
+  const th = take(p, fn);
+  if (typeof th === 'number') return th;
+  try {
+    let st = stage(core, th, fn, msgOut, null, OUT);
+    if (st === ST_OK) st = core.sys(SYS.k_reply, th.tid, h, th.oc, th.oclen, th.oa, th.oalen, token);
+    return statusOf(p, fn, st);
+  } finally {
+    p.pool!.release(th);
+  }
+}
