@@ -36,22 +36,32 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-/** The file a URL path names, or null when it is outside the served folders. */
-function fileOf(urlPath) {
+/**
+ * The file a URL path names, or null when it is outside the served folders. `mounts` maps more
+ * URL prefixes (like '/doc/') to folders anywhere on disk.
+ */
+function fileOf(urlPath, mounts) {
   let path;
   try { path = decodeURIComponent(urlPath); } catch { return null; }
   if (path.endsWith('/')) path += 'index.html';
-  if (!SERVED.some((p) => path.startsWith(p)) || path.includes('\0')) return null;
+  if (path.includes('\0')) return null;
+  for (const [prefix, dir] of Object.entries(mounts)) {
+    if (!path.startsWith(prefix)) continue;
+    const file = normalize(join(dir, path.slice(prefix.length)));
+    return file.startsWith(normalize(join(dir, '/'))) ? file : null;
+  }
+  if (!SERVED.some((p) => path.startsWith(p))) return null;
   const file = normalize(join(ROOT, path));
   return SERVED.some((p) => file.startsWith(join(ROOT, p))) ? file : null;
 }
 
 /**
  * Starts one server. `isolated`: send COOP/COEP on every response (workers' scripts included,
- * which Chromium requires of a worker started by an isolated page).
+ * which Chromium requires of a worker started by an isolated page). `mounts`: more folders to
+ * serve, { '/prefix/': '/absolute/folder' } (the doc-block test serves its pages this way).
  * Resolves to { url, port, isolated, close() }.
  */
-export function startDemoServer({ isolated = true, port = 0, host = '127.0.0.1' } = {}) {
+export function startDemoServer({ isolated = true, port = 0, host = '127.0.0.1', mounts = {} } = {}) {
   const server = createServer(async (req, res) => {
     const headers = { 'Cache-Control': 'no-store', ...(isolated ? ISOLATION_HEADERS : {}) };
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -63,7 +73,7 @@ export function startDemoServer({ isolated = true, port = 0, host = '127.0.0.1' 
       res.writeHead(302, { ...headers, Location: `/demo/${url.search}` }).end();
       return;
     }
-    const file = fileOf(url.pathname);
+    const file = fileOf(url.pathname, mounts);
     try {
       if (!file || !(await stat(file)).isFile()) throw new Error('not found');
       const body = await readFile(file);

@@ -3,20 +3,15 @@
 // time limit, and ends with one plain line CI reads: `N passed, N failed`.
 // A file that crashes or times out before uvu's summary counts as one failed test.
 // Usage: node scripts/run-tests.mjs [filter-substring]   (TEST_TIMEOUT_S=seconds per file)
+// The filter matches the path relative to build/test/ (scripts/test-files.mjs).
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { testFiles } from './test-files.mjs';
 
-const root = new URL('../build/test/', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../build/test/', import.meta.url));
 const filter = process.argv[2] ?? '';
 const limitMs = Number(process.env.TEST_TIMEOUT_S ?? 240) * 1000;
-
-function walk(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.js') ? [p] : [];
-  });
-}
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
@@ -43,7 +38,7 @@ function runFile(file) {
   });
 }
 
-const files = walk(root).filter((f) => f.includes(filter)).sort();
+const files = testFiles(root, filter);
 let passed = 0, failed = 0, skipped = 0;
 const bad = [];
 for (const f of files) {

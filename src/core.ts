@@ -48,6 +48,8 @@ export class Core {
   home = ADMIN;
   /** The record where realm-level calls' results go: ADMIN_RECORD, or the boot thread's. */
   homeRec = ADMIN_RECORD;
+  /** Called once, the first time a call of this realm waits in the kernel (a worker's start). */
+  onFirstWait: (() => void) | undefined = undefined;
   private readonly fns: Export[];
   private u8view: Uint8Array;
   /** u8view.buffer and its byteLength, kept in fields: the typed-array getters cost more. */
@@ -136,6 +138,13 @@ export class Core {
       const cause = e instanceof Error ? e.message : String(e);
       throw new Error(`kos-ipc: the kernel core trapped in ${EXPORTS[id]!.name} (caller 0x${(who >>> 0).toString(16)}): ${cause}`, { cause: e });
     }
+  }
+
+  /** Runs onFirstWait once. */
+  firstWait(): void {
+    const f = this.onFirstWait;
+    this.onFirstWait = undefined;
+    f?.();
   }
 
   /** Result word `i` of the record at `rec` (a thread's record, or ADMIN_RECORD). */

@@ -58,7 +58,8 @@ export class Kernel {
   private readonly workers: Workers;
   private closed = false;
 
-  private constructor(core: Core, module: WebAssembly.Module, plat: Platform, spinUs: number, debug: boolean) {
+  private constructor(core: Core, module: WebAssembly.Module, plat: Platform, spinUs: number, debug: boolean,
+    onProcessError: ((p: Process, error: unknown) => void) | undefined) {
     this.core = core;
     this.module = module;
     this.platform = plat;
@@ -71,6 +72,7 @@ export class Kernel {
       isOpen: () => !this.closed,
       isLive: (p) => this.byName.get(p.name) === p,
       release: (p) => this.release(p),
+      onProcessError,
     });
   }
 
@@ -99,7 +101,7 @@ export class Kernel {
     if (st !== ST_OK) throw new Error(`Kernel.create: the core could not initialise its tables (status ${st}); give more memoryMiB`);
     const spinUs = spinBudget(options, plat.parallelism());
     core.spinUs = spinUs;
-    const kernel = new Kernel(core, module, plat, spinUs, debug);
+    const kernel = new Kernel(core, module, plat, spinUs, debug, options.onProcessError);
     if (options.policy) kernel.setPolicy(options.policy);
     return kernel;
   }
@@ -160,8 +162,11 @@ export class Kernel {
   /**
    * A process whose thread is a new worker over the kernel's shared memory. Inside it the
    * package's top-level functions act on that process. The process exists as soon as spawn is
-   * called (so channels declared with `connect` are in place before its module runs); the
-   * promise resolves once the worker has booted.
+   * called (so channels declared with `connect` are in place before its module runs). The
+   * promise resolves once the module has started: it was evaluated, or the process first waited
+   * in the kernel (a server waiting for its first request). It rejects, naming the module and the
+   * cause, when the module fails before that (a syntax error with its line, a fetch that failed
+   * with its HTTP status, a bare specifier without an import map, an exception at start).
    */
   spawn(name: string, moduleUrl: string | URL, options: ProcessOptions = {}): Promise<Process> {
     if (this.mode !== 'shared') {
@@ -190,8 +195,8 @@ export class Kernel {
 
   /**
    * Another thread of process `p`: a new worker over the shared memory that runs `moduleUrl` as
-   * `p` (its top-level functions act on `p`, with `p`'s handles). Resolves when the worker has
-   * booted; `exited` resolves when that thread ends. The process goes on without it; when the
+   * `p` (its top-level functions act on `p`, with `p`'s handles). Resolves when its module has
+   * started (as for spawn); `exited` resolves when that thread ends. The process goes on without it; when the
    * process ends, its threads end too.
    */
   spawnThread(p: Process, moduleUrl: string | URL, args: string[] = []): Promise<{ exited: Promise<ProcessExit> }> {

@@ -2,6 +2,7 @@
  * Kernel.create's options: what they are, and the check that names a bad one.
  */
 import type { Policy } from './policy.js';
+import type { Process } from './process.js';
 
 export interface KernelOptions {
   /** The core as bytes or a compiled module (default: the .wasm shipped beside this file). */
@@ -19,6 +20,12 @@ export interface KernelOptions {
   spin?: number | boolean;
   /** The security policy (default: grant everything). */
   policy?: Policy;
+  /**
+   * Told when a spawned process's worker fails after its module started (an exception, a
+   * rejection nobody handled). Default: print `kos-ipc: process "<name>" failed: <error>` once.
+   * (A failure before the start rejects `kernel.spawn` instead.) The process has ended by then.
+   */
+  onProcessError?: (process: Process, error: unknown) => void;
 }
 
 const PAGE = 65536;
@@ -39,6 +46,9 @@ export function checkOptions(o: KernelOptions): void {
   }
   if (o.spin !== undefined && typeof o.spin !== 'boolean' && (typeof o.spin !== 'number' || !(o.spin >= 0))) {
     throw new TypeError(`Kernel.create: spin must be a number of microseconds or a boolean, got ${String(o.spin)}`);
+  }
+  if (o.onProcessError !== undefined && typeof o.onProcessError !== 'function') {
+    throw new TypeError(`Kernel.create: onProcessError must be a function (process, error) => void, got ${typeof o.onProcessError}`);
   }
   const w = o.wasm;
   if (w !== undefined && !(w instanceof WebAssembly.Module) && !(w instanceof Uint8Array) && !(w instanceof ArrayBuffer)) {

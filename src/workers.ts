@@ -23,6 +23,20 @@ export interface WorkerHost {
   isLive(p: Process): boolean;
   /** Frees `p` in the core (idempotent). */
   release(p: Process): void;
+  /** Told of a process whose worker failed after it started (KernelOptions.onProcessError). */
+  onProcessError: ((p: Process, error: unknown) => void) | undefined;
+}
+
+/** The default for a failure after start: print it once, with the process's name. */
+function printFailure(p: Process, error: unknown): void {
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  console.error(`kos-ipc: process "${p.name}" failed: ${text}`);
+}
+
+/** spawn's rejection for a worker that failed before its module started. */
+function spawnError(fn: string, e: unknown): Error {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new Error(`${fn}: ${msg}`, { cause: e });
 }
 
 export class Workers {
@@ -62,12 +76,21 @@ export class Workers {
     };
   }
 
-  /** Starts the worker of process `p`, made in `realm`; resolves with `p` once it booted. */
+  /**
+   * Starts the worker of process `p`, made in `realm`; resolves with `p` once its module started
+   * (evaluated, or the process first waited in the kernel), rejects when it failed before. A
+   * failure after that ends the process: `exited` tells it, and onProcessError (or a line on the
+   * console) reports it once.
+   */
   spawn(p: Process, realm: number, moduleUrl: string | URL, args: string[]): Promise<Process> {
     const worker = this.host.platform.startWorker(this.boot(p, realm, moduleUrl, args));
     this.workers.set(p, worker);
-    void worker.exit.then((exit) => this.ended(p, exit));
-    return worker.ready.then(() => p);
+    let started = false;
+    void worker.exit.then((exit) => {
+      this.ended(p, exit);
+      if (started && exit.error !== undefined) (this.host.onProcessError ?? printFailure)(p, exit.error);
+    });
+    return worker.started.then(() => { started = true; return p; }, (e: unknown) => { throw spawnError('spawn', e); });
   }
 
   /** Another thread of live process `p`: a worker running `moduleUrl` as `p`. */
@@ -83,7 +106,7 @@ export class Workers {
       set!.delete(worker);
       if (this.host.isOpen() && this.host.isLive(p)) core.sys(SYS.k_realm_release, ADMIN, p.index, realm);
     });
-    return worker.ready.then(() => ({ exited: worker.exit }));
+    return worker.started.then(() => ({ exited: worker.exit }), (e: unknown) => { throw spawnError('spawnThread', e); });
   }
 
   /** True when `p` runs in a worker. */

@@ -1,86 +1,14 @@
-// kos-ipc in real Chromium: the demo page served with and without cross-origin isolation
-// (scripts/demo-server.mjs on 127.0.0.1, an ephemeral port each), driven by playwright-core.
-// Needs Debian's `chromium` on PATH: without it every test here fails saying how to install it.
+// kos-ipc in real Chromium: the kernel on the demo's pages, served with and without cross-origin
+// isolation (test/fixtures/browser_session.ts). The Chromium is the one
+// test/fixtures/browser_chromium.ts finds (CHROMIUM_PATH, PATH, or the npm package
+// @sparticuz/chromium). The demo page itself is tested in browser_demo.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './fixtures/browser_chromium.js';
-import { decodePng, countColour } from './fixtures/browser_png.js';
+import { start, within, closeSession } from './fixtures/browser_session.js';
 
-interface DemoServer { url: string; close(): Promise<void> }
-interface ProbeInfo { mode: string; isolated: boolean; spawnError: string | null }
-interface RunResult {
-  mode: string; kernelMode: string; n: number; median: number; mean: number; p99: number;
-  batch: number; calls: number; checked: number; timerUs: number;
-}
-interface Demo {
-  ready: Promise<ProbeInfo>;
-  run(mode: string, ms: number): Promise<RunResult>;
-  tryBlockingCall(): Promise<string>;
-  barColour: string;
-  barPixels(): number;
-}
-declare global { interface Window { demo: Demo } }
-
-interface Served { server: DemoServer; page: Page; info: ProbeInfo; errors: string[]; responses: { path: string; type: string }[] }
-interface Session { browser: Browser; isolated: Served; plain: Served }
-
-const RUN_MS = 600;
-const serverModule = new URL('../../scripts/demo-server.mjs', import.meta.url).href;
-const repo = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
-
-async function open(browser: Browser, isolated: boolean): Promise<Served> {
-  const { startDemoServer } = await import(serverModule) as { startDemoServer(o: { isolated: boolean }): Promise<DemoServer> };
-  const server = await startDemoServer({ isolated });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const errors: string[] = [];
-  const responses: { path: string; type: string }[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('response', (r) => responses.push({ path: new URL(r.url()).pathname, type: r.headers()['content-type'] ?? '' }));
-  await page.goto(server.url);
-  const info = await withTimeout(page.evaluate(() => window.demo.ready), 15000, 'the demo page starting');
-  return { server, page, info, errors, responses };
-}
-
-let session: Promise<Session> | undefined;
-/** The browser and both pages, started once for the file (a missing Chromium fails each test). */
-function start(): Promise<Session> {
-  session ??= (async () => {
-    const browser = await launchChromium();
-    const [isolated, plain] = await Promise.all([open(browser, true), open(browser, false)]);
-    return { browser, isolated, plain };
-  })();
-  return session;
-}
-
-/** A page action that must settle within 20 s (uvu has no per-test time limit). */
-const within = <T>(p: Promise<T>): Promise<T> => withTimeout(p, 20000, 'the page');
-
-const run = (s: Served, mode: string, ms = RUN_MS): Promise<RunResult> =>
-  withTimeout(s.page.evaluate(([m, t]) => window.demo.run(m, t), [mode, ms] as const), 20000, `demo run ${mode}`);
-
-test.after(async () => {
-  if (!session) return;
-  const s = await session.catch(() => undefined);
-  if (!s) return;
-  await s.browser.close();
-  await Promise.all([s.isolated.server.close(), s.plain.server.close()]);
-});
+test.after(closeSession);
 
 // ---- loading -------------------------------------------------------------------------------
-
-test('before any run the histogram has no bars (the pixel check can fail)', async () => {
-  const { isolated } = await start();
-  assert.is(await within(isolated.page.evaluate(() => window.demo.barPixels())), 0);
-});
 
 test('the page loads the package from dist/ as ES modules and compiles the shipped core', async () => {
   const { isolated, plain } = await start();
@@ -143,49 +71,12 @@ test('Kernel.create({ debug: true }) loads the debug core and the loader through
   assert.ok(isolated.responses.some((r) => r.path === '/node_modules/@assemblyscript/loader/index.js'));
 });
 
-test('the example in docs/browser.md is demo/minimal.html with its worker, and it echoes', async () => {
-  const doc = repo('docs/browser.md');
-  const blocks = [...doc.matchAll(/```(html|js)\n([\s\S]*?)```/g)].map((m) => m[2]);
-  assert.is(blocks[0], repo('demo/minimal.html'));
-  assert.is(blocks[1], repo('demo/minimal_server.js'));
-  const { browser, isolated } = await start();
-  const page = await browser.newPage();
-  try {
-    await page.goto(new URL('minimal.html', isolated.server.url).href);
-    await page.waitForFunction(() => document.body.textContent!.includes(':'), null, { timeout: 15000 });
-    assert.is((await page.textContent('body'))!.trim(), 'shared: rcOk');
-  } finally {
-    await page.close();
-  }
-});
-
 // ---- cross-origin isolated: workers ----------------------------------------------------------
 
 test('the isolated page runs the kernel in shared mode and says so', async () => {
   const { isolated } = await start();
   assert.equal(isolated.info, { mode: 'shared', isolated: true, spawnError: null });
   assert.is(await isolated.page.getAttribute('#kernel-mode', 'data-mode'), 'shared');
-});
-
-test('two worker processes echo each other with blocking Call and Recv', async () => {
-  const { isolated } = await start();
-  const r = await run(isolated, 'workers');
-  assert.is(r.kernelMode, 'shared');
-  assert.ok(r.calls > 0 && r.checked >= r.calls, `${r.calls} timed, ${r.checked} checked`);
-  assert.ok(r.n > 0 && r.median > 0, `median ${r.median} over ${r.n} batches`);
-});
-
-test('the main thread calls a worker server with CallAsync', async () => {
-  const { isolated } = await start();
-  const r = await run(isolated, 'page');
-  assert.ok(r.calls > 0 && r.checked >= r.calls, `${r.calls} timed, ${r.checked} checked`);
-  assert.ok(r.median > 0, `median ${r.median}`);
-});
-
-test('in-realm processes echo with CallAsync and RecvAsync in the isolated page', async () => {
-  const { isolated } = await start();
-  const r = await run(isolated, 'realm');
-  assert.ok(r.calls > 0 && r.checked >= r.calls, `${r.calls} timed, ${r.checked} checked`);
 });
 
 test('kernel.init spawns an entity that names a module, resolved against the page', async () => {
@@ -202,7 +93,7 @@ test('kernel.init spawns an entity that names a module, resolved against the pag
     const out = new SMsgHdr(); PackOutMsg(out, req, null);
     const inn = new SMsgHdr(); PackInMsg(inn, res, null);
     const values: number[] = [];
-    for (const v of [41, 0xffffffff]) { // the second asks the server to end
+    for (const v of [41, 0xffffffff]) { // the second asks the server to end; it answers its count
       new DataView(req.buffer).setUint32(24, v, true);
       await client.CallAsync(h, out, inn);
       values.push(new DataView(res.buffer).getUint32(24, true));
@@ -211,7 +102,7 @@ test('kernel.init spawns an entity that names a module, resolved against the pag
     await kernel.shutdown();
     return { values, exit: exit.code };
   }));
-  assert.equal(got, { values: [42, 0], exit: 0 });
+  assert.equal(got, { values: [42, 2], exit: 0 });
 });
 
 test('a blocking Call on the main thread to a worker server throws, and CallAsync then works', async () => {
@@ -309,56 +200,10 @@ test('without isolation kernel.spawn rejects with an explanation of COOP and COE
   assert.match(await plain.page.textContent('#spawn-error') ?? '', /kernel\.spawn says: spawn: workers need SharedArrayBuffer/);
 });
 
-test('without isolation in-realm processes echo with the Async forms', async () => {
-  const { plain } = await start();
-  const r = await run(plain, 'realm');
-  assert.is(r.kernelMode, 'unshared');
-  assert.ok(r.calls > 0 && r.checked >= r.calls, `${r.calls} timed, ${r.checked} checked`);
-});
-
 test('without isolation a blocking Call on the main thread throws instead of freezing the page', async () => {
   const { plain } = await start();
   assert.match(await within(plain.page.evaluate(() => window.demo.tryBlockingCall())),
     /^Error: Call: this thread may not block .*; use CallAsync$/);
-});
-
-// ---- the page as a person uses it ------------------------------------------------------------
-
-test('the Run button runs the chosen arrangement and adds its median to the list', async () => {
-  const { isolated } = await start();
-  const page = isolated.page;
-  const before = await page.locator('#results tbody tr').count();
-  await page.check('input[value=workers]');
-  await page.fill('#duration', '0.5');
-  await page.click('#run');
-  await page.waitForFunction((n) => document.querySelectorAll('#results tbody tr').length > n, before, { timeout: 20000 });
-  assert.is(await page.getAttribute('body', 'data-state'), 'done');
-  const first = await page.locator('#results tbody tr').first().locator('td').allTextContents();
-  assert.is(first[0], 'worker ⇄ worker');
-  assert.ok(Number(first[1]) > 0, `median cell: ${first[1]}`);
-  assert.match(await page.textContent('#status') ?? '', /^done: median round trip [\d.]+ µs/);
-});
-
-test('the histogram is drawn on the canvas', async () => {
-  const { isolated } = await start();
-  assert.ok(await isolated.page.evaluate(() => window.demo.barPixels()) > 1000);
-});
-
-test('a screenshot of the histogram shows its bars', async () => {
-  const { isolated } = await start();
-  const png = decodePng(await isolated.page.locator('#histogram').screenshot());
-  const hex = await isolated.page.evaluate(() => window.demo.barColour);
-  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
-  const bars = countColour(png, rgb);
-  assert.ok(bars > 1000, `${bars} bar-coloured pixels of ${png.width}x${png.height}`);
-  assert.ok(countColour(png, [255, 255, 255], 8) > bars / 10, 'the background is there too');
-});
-
-test('the demo button shows the error a blocking Call gives on the main thread', async () => {
-  const { isolated } = await start();
-  await isolated.page.click('#block');
-  await isolated.page.waitForFunction(() => document.getElementById('block-result')!.textContent !== '');
-  assert.match(await isolated.page.textContent('#block-result') ?? '', /this thread may not block .*use CallAsync/);
 });
 
 test('neither page logged an error', async () => {

@@ -4,8 +4,8 @@
  * credentialless) for SharedArrayBuffer. Without isolation the kernel runs with unshared memory
  * and in-realm processes only (the kernel decides from `sharedMemory()`).
  */
-import type { Platform, ProcessExit, WorkerBoot, WorkerHandle } from './types.js';
-import type { WorkerMessage } from './browser_worker.js';
+import type { Platform, WorkerBoot, WorkerHandle, WorkerReport } from './types.js';
+import { WorkerEvents } from './worker_handle.js';
 
 async function compileFetched(url: URL): Promise<WebAssembly.Module> {
   const fail = (why: string): never => {
@@ -58,43 +58,39 @@ export const browserPlatform: Platform = {
   resolveModule: (ref) => new URL(String(ref), globalThis.location?.href).href,
   startWorker(boot: WorkerBoot): WorkerHandle {
     const worker = new Worker(new URL('./browser_worker.js', import.meta.url), { type: 'module', name: boot.name });
-    let resolveExit!: (e: ProcessExit) => void;
     let ended = false;
-    const exit = new Promise<ProcessExit>((r) => { resolveExit = r; });
-    let readyResolve!: () => void, readyReject!: (e: Error) => void;
-    const ready = new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; });
-    ready.catch(() => { /* reported by spawn */ });
-    const end = (code: number, error?: unknown): void => {
+    const events = new WorkerEvents(boot.name, async () => end(1));
+    const end = (code: number): void => {
       if (ended) return;
       ended = true;
       worker.terminate();
-      readyReject(asError(error, `the worker of process "${boot.name}" ended before it booted`));
-      resolveExit(error === undefined ? { code } : { code, error });
+      events.exited(code);
     };
     worker.addEventListener('message', (ev: MessageEvent) => {
-      const m = ev.data as WorkerMessage;
-      if (m.type === 'ready') readyResolve();
-      else if (m.type === 'exit') end(0);
-      else if (m.type === 'error') end(1, asError(m.error, `process "${boot.name}" failed`));
+      const m = ev.data as WorkerReport;
+      events.report(m);
+      if (m.type === 'exit') end(0);
+      else if (m.type === 'error') end(1);
     });
-    // A script that does not load or parse, or an exception nobody caught after the module ran.
+    // A worker script that does not load or parse (the module's own failures are reported).
     worker.addEventListener('error', (ev: ErrorEvent) => {
       ev.preventDefault();
-      end(1, asError(ev.error, ev.message || `the worker of process "${boot.name}" failed to start: its script ` +
+      events.failed(asError(ev.error, ev.message || `the worker of process "${boot.name}" failed to start: its script ` +
         `${new URL('./browser_worker.js', import.meta.url).href} did not load (on a cross-origin isolated page, ` +
         'serve it with the same Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers as the page)'));
+      end(1);
     });
-    worker.addEventListener('messageerror', () => end(1, new Error(`process "${boot.name}": a worker message could not be decoded`)));
+    worker.addEventListener('messageerror', () => {
+      events.failed(new Error(`process "${boot.name}": a worker message could not be decoded`));
+      end(1);
+    });
     try {
       worker.postMessage(boot);
     } catch (e) {
-      end(1, new Error(`spawn: could not hand the kernel memory to the worker of "${boot.name}" ` +
+      events.failed(new Error(`spawn: could not hand the kernel memory to the worker of "${boot.name}" ` +
         `(${asError(e, 'DataCloneError').message}); the page must be cross-origin isolated`));
+      end(1);
     }
-    return {
-      ready,
-      exit,
-      async terminate() { end(1); },
-    };
+    return events.handle;
   },
 };

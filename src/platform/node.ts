@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Platform, ProcessExit, WorkerBoot, WorkerHandle } from './types.js';
+import type { Platform, WorkerBoot, WorkerHandle, WorkerReport } from './types.js';
+import { WorkerEvents } from './worker_handle.js';
 
 export const nodePlatform: Platform = {
   name: 'node',
@@ -23,20 +24,10 @@ export const nodePlatform: Platform = {
   },
   startWorker(boot: WorkerBoot): WorkerHandle {
     const worker = new Worker(new URL('./node_worker.js', import.meta.url), { workerData: boot });
-    let error: unknown;
-    const ready = new Promise<void>((res, rej) => {
-      worker.once('message', (m: unknown) => { if (m === 'ready') res(); });
-      worker.once('exit', (code) => rej(new Error(`worker of process "${boot.name}" exited with code ${code} before it booted`)));
-    });
-    ready.catch(() => { /* reported by spawn */ });
-    worker.on('error', (e) => { error = e; });
-    const exit = new Promise<ProcessExit>((res) => {
-      worker.once('exit', (code) => res(error === undefined ? { code } : { code, error }));
-    });
-    return {
-      ready,
-      exit,
-      async terminate() { await worker.terminate(); },
-    };
+    const events = new WorkerEvents(boot.name, async () => { await worker.terminate(); });
+    worker.on('message', (m: WorkerReport) => events.report(m));
+    worker.on('error', (e) => events.failed(e));
+    worker.once('exit', (code) => events.exited(code));
+    return events.handle;
   },
 };
