@@ -48,8 +48,8 @@ export class Core {
   home = ADMIN;
   /** The record where realm-level calls' results go: ADMIN_RECORD, or the boot thread's. */
   homeRec = ADMIN_RECORD;
-  /** Called once, the first time a call of this realm waits in the kernel (a worker's start). */
-  onFirstWait: (() => void) | undefined = undefined;
+  /** Called once, at the first kernel call a process of this realm makes (a worker's start). */
+  onFirstCall: (() => void) | undefined = undefined;
   private readonly fns: Export[];
   private u8view: Uint8Array;
   /** u8view.buffer and its byteLength, kept in fields: the typed-array getters cost more. */
@@ -140,10 +140,10 @@ export class Core {
     }
   }
 
-  /** Runs onFirstWait once. */
-  firstWait(): void {
-    const f = this.onFirstWait;
-    this.onFirstWait = undefined;
+  /** Runs onFirstCall once. */
+  firstCall(): void {
+    const f = this.onFirstCall;
+    this.onFirstCall = undefined;
     f?.();
   }
 

@@ -163,10 +163,12 @@ export class Kernel {
    * A process whose thread is a new worker over the kernel's shared memory. Inside it the
    * package's top-level functions act on that process. The process exists as soon as spawn is
    * called (so channels declared with `connect` are in place before its module runs). The
-   * promise resolves once the module has started: it was evaluated, or the process first waited
-   * in the kernel (a server waiting for its first request). It rejects, naming the module and the
+   * promise resolves once the module has started: it was evaluated, or its process made its
+   * first kernel call (a server looking its channel up). It rejects, naming the module and the
    * cause, when the module fails before that (a syntax error with its line, a fetch that failed
-   * with its HTTP status, a bare specifier without an import map, an exception at start).
+   * with its HTTP status, a bare specifier without an import map, an exception at start). A
+   * module that looks its channels up at start finds them only if its peers already exist:
+   * create or spawn them first, together (`Promise.all`), or describe the system with init.
    */
   spawn(name: string, moduleUrl: string | URL, options: ProcessOptions = {}): Promise<Process> {
     if (this.mode !== 'shared') {

@@ -22,6 +22,7 @@ export class ThreadPool {
 
   /** A thread for one syscall: an idle one, or a new one. */
   acquire(): Thread | NoThread {
+    if (this.core.onFirstCall) this.core.firstCall();
     const th = this.idle.pop();
     if (th) return th;
     if (this.closed) return 'dead';

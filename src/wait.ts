@@ -25,7 +25,6 @@ export function waitBlocking(core: Core, th: Thread, timeoutMs: number, spin: Sp
   const i32 = core.i32;
   const idx = th.cell;
   if (Atomics.load(i32, idx) !== 0) return true;
-  if (core.onFirstWait) core.firstWait();
   const start = now();
   if (spin.spinUs > 0) {
     const end = start + Math.min(spin.spinUs / 1000, timeoutMs);
@@ -57,7 +56,6 @@ export function onWake(core: Core, th: Thread, timeoutMs: number, crossRealm: bo
   const i32 = core.i32;
   const idx = th.cell;
   const tid = th.tid;
-  if (core.onFirstWait) core.firstWait();
   if (Atomics.load(i32, idx) !== 0) { done(true); return; }
   let settled = false;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -78,7 +78,7 @@ export class Workers {
 
   /**
    * Starts the worker of process `p`, made in `realm`; resolves with `p` once its module started
-   * (evaluated, or the process first waited in the kernel), rejects when it failed before. A
+   * (evaluated, or its process made its first kernel call), rejects when it failed before. A
    * failure after that ends the process: `exited` tells it, and onProcessError (or a line on the
    * console) reports it once.
    */
@@ -90,7 +90,13 @@ export class Workers {
       this.ended(p, exit);
       if (started && exit.error !== undefined) (this.host.onProcessError ?? printFailure)(p, exit.error);
     });
-    return worker.started.then(() => { started = true; return p; }, (e: unknown) => { throw spawnError('spawn', e); });
+    return worker.started.then(() => { started = true; return p; }, async (e: unknown) => {
+      // the process is over before it started: end it, then say why
+      this.host.release(p);
+      await worker.terminate();
+      await worker.exit;
+      throw spawnError('spawn', e);
+    });
   }
 
   /** Another thread of live process `p`: a worker running `moduleUrl` as `p`. */

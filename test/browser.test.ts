@@ -151,7 +151,7 @@ test('a blocking Recv on the main thread throws an error that names RecvAsync', 
   assert.match(error, /^Recv: this thread may not block .*; use RecvAsync$/);
 });
 
-test('a worker process ends when its module has run; one that throws ends with its error', async () => {
+test('a worker process ends when its module has run; spawn rejects for one that throws at start, naming it', async () => {
   const { isolated } = await start();
   const got = await within(isolated.page.evaluate(async () => {
     const { Kernel } = await import('kos-ipc');
@@ -159,26 +159,60 @@ test('a worker process ends when its module has run; one that throws ends with i
     const src = `import { thisProcess } from '${location.origin}/dist/index.js';\n` +
       'if (thisProcess().args[0] === "throw") throw new Error(`boom in ${thisProcess().name}`);\n';
     const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
-    const [quiet, loud] = await Promise.all([kernel.spawn('Quiet', url), kernel.spawn('Loud', url, { args: ['throw'] })]);
-    const [a, b] = await Promise.all([quiet.exited, loud.exited]);
+    const quiet = await kernel.spawn('Quiet', url);
+    const loud = await kernel.spawn('Loud', url, { args: ['throw'] }).then(() => 'resolved', (e: Error) => e.message);
+    const a = await quiet.exited;
+    const gone = kernel.process('Loud') === undefined;
     await kernel.shutdown();
-    return { quiet: a.code, loud: b.code, message: b.error instanceof Error ? b.error.message : String(b.error) };
+    return { quiet: a.code, loud, gone };
   }));
-  assert.equal(got, { quiet: 0, loud: 1, message: 'boom in Loud' });
+  assert.is(got.quiet, 0);
+  assert.match(got.loud, /^spawn: the module blob:\S+ of process "Loud" failed before it started: Error: boom in Loud$/);
+  assert.ok(got.gone, 'the process that failed is gone');
 });
 
-test('a spawned process whose module does not load ends with the loading error', async () => {
+test('spawn rejects for a module that is not there, with the HTTP status of fetching it', async () => {
+  const { isolated } = await start();
+  const message = await within(isolated.page.evaluate(async () => {
+    const { Kernel } = await import('kos-ipc');
+    const kernel = await Kernel.create();
+    const m = await kernel.spawn('Missing', new URL('./no_such_module.js', location.href)).then(() => 'resolved', (e: Error) => e.message);
+    await kernel.shutdown();
+    return m;
+  }));
+  assert.match(message, /^spawn: the module http:\S+\/no_such_module\.js of process "Missing" failed before it started: /);
+  assert.match(message, /\(fetching it gives HTTP 404/);
+});
+
+test('spawn rejects for a module that imports a bare specifier, saying workers have no import map', async () => {
+  const { isolated } = await start();
+  const message = await within(isolated.page.evaluate(async () => {
+    const { Kernel } = await import('kos-ipc');
+    const kernel = await Kernel.create();
+    const url = URL.createObjectURL(new Blob(["import { thisProcess } from 'kos-ipc';\nthisProcess();\n"], { type: 'text/javascript' }));
+    const m = await kernel.spawn('Bare', url).then(() => 'resolved', (e: Error) => e.message);
+    await kernel.shutdown();
+    return m;
+  }));
+  assert.match(message, /^spawn: the module blob:\S+ of process "Bare" failed before it started: TypeError: .*kos-ipc/);
+  assert.match(message, /workers have no import map: use a URL or a bundler/);
+});
+
+test('a module that fails after its first kernel call ends its process and onProcessError is told', async () => {
   const { isolated } = await start();
   const got = await within(isolated.page.evaluate(async () => {
     const { Kernel } = await import('kos-ipc');
-    const kernel = await Kernel.create();
-    const p = await kernel.spawn('Missing', new URL('./no_such_module.js', location.href));
+    const told: string[] = [];
+    const kernel = await Kernel.create({ onProcessError: (p, e) => { told.push(`${p.name}: ${(e as Error).message}`); } });
+    const src = `import { ServiceLocatorConnect } from '${location.origin}/dist/index.js';\n` +
+      'ServiceLocatorConnect("x");\nthrow new Error("late boom");\n';
+    const p = await kernel.spawn('Late', URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
     const exit = await p.exited;
+    await new Promise((r) => setTimeout(r, 10));
     await kernel.shutdown();
-    return { code: exit.code, message: exit.error instanceof Error ? exit.error.message : String(exit.error) };
+    return { code: exit.code, message: (exit.error as Error).message, told };
   }));
-  assert.is(got.code, 1);
-  assert.match(got.message, /no_such_module\.js/);
+  assert.equal(got, { code: 1, message: 'late boom', told: ['Late: late boom'] });
 });
 
 // ---- not isolated: unshared memory, in-realm processes ---------------------------------------

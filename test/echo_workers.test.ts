@@ -8,8 +8,9 @@ test.after.each(shutdownAll);
 test('a client worker and a server worker exchange 1000 echoes with blocking calls', async () => {
   const kernel = await newKernel();
   kernel.connect('Client', 'Server', 'echo');
-  const server = await kernel.spawn('Server', fixture('echo_server'));
-  const client = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '1000'] });
+  const [server, client] = await Promise.all([
+    kernel.spawn('Server', fixture('echo_server')), kernel.spawn('Client', fixture('echo_client'), { args: ['0', '1000'] }),
+  ]);
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();
@@ -19,8 +20,9 @@ test('a client worker and a server worker exchange 1000 echoes with blocking cal
 test('the same echo works with spinning disabled (pure Atomics.wait)', async () => {
   const kernel = await newKernel({ spin: 0 });
   kernel.connect('Client', 'Server', 'echo');
-  await kernel.spawn('Server', fixture('echo_server'));
-  const client = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '300'] });
+  const [, client] = await Promise.all([
+    kernel.spawn('Server', fixture('echo_server')), kernel.spawn('Client', fixture('echo_client'), { args: ['0', '300'] }),
+  ]);
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();
@@ -61,8 +63,9 @@ test('a 64 KiB arena crosses workers intact in both directions', async () => {
 test('the debug build of the core (assertions kept) serves the same echo across workers', async () => {
   const kernel = await newKernel({ debug: true });
   kernel.connect('Client', 'Server', 'echo');
-  await kernel.spawn('Server', fixture('echo_server'));
-  const client = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '200'] });
+  const [, client] = await Promise.all([
+    kernel.spawn('Server', fixture('echo_server')), kernel.spawn('Client', fixture('echo_client'), { args: ['0', '200'] }),
+  ]);
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();

@@ -112,8 +112,9 @@ test('a Reply to a call whose client process ended returns rcNotConnected and th
 test('a worker client that exits by itself ends its process and frees its name', async () => {
   const kernel = await newKernel();
   kernel.connect('Client', 'Server', 'echo');
-  await kernel.spawn('Server', fixture('echo_server'));
-  const c = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '10'] });
+  const [, c] = await Promise.all([
+    kernel.spawn('Server', fixture('echo_server')), kernel.spawn('Client', fixture('echo_client'), { args: ['0', '10'] }),
+  ]);
   assert.equal(await c.exited, { code: 0 });
   assert.is(kernel.process('Client'), undefined);
   kernel.connect('Client', 'Server', 'echo');

@@ -11,8 +11,10 @@ test('8 client workers x 1000 calls against one server lose, duplicate and reord
   const kernel = await newKernel();
   const names = Array.from({ length: 8 }, (_, i) => `Client${i + 1}`);
   for (const n of names) kernel.connect(n, 'Server', 'echo');
-  await kernel.spawn('Server', fixture('echo_server'));
-  const clients = await Promise.all(names.map((n, i) => kernel.spawn(n, fixture('echo_client'), { args: [String(i + 1), '1000'] })));
+  const [, ...clients] = await Promise.all([
+    kernel.spawn('Server', fixture('echo_server')),
+    ...names.map((n, i) => kernel.spawn(n, fixture('echo_client'), { args: [String(i + 1), '1000'] })),
+  ]);
   const exits = await Promise.all(clients.map((c) => c.exited));
   exits.forEach((e, i) => assert.equal(e, { code: 0 }, `${names[i]}: ${String(e.error)}`));
   await kernel.shutdown();

@@ -40,7 +40,7 @@ scope.addEventListener('message', (ev) => {
   void (async () => {
     try {
       const p = await bootWorker(boot, true);
-      p.core!.onFirstWait = start;
+      p.core!.onFirstCall = start;
       scope.postMessage({ type: 'ready' });
     } catch (e) {
       scope.postMessage({ type: 'error', error: reportError(e) });

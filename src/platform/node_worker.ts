@@ -31,7 +31,7 @@ function syntaxLocation(url: string): string | undefined {
 }
 
 const p = await bootWorker(boot, true);
-p.core!.onFirstWait = start;
+p.core!.onFirstCall = start;
 send({ type: 'ready' });
 try {
   await import(boot.moduleUrl);

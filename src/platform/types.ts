@@ -8,8 +8,8 @@ export interface ProcessExit {
 
 /**
  * What a worker tells the kernel's realm, in order, on one channel: it booted ('ready'), its
- * module started ('started': the module was evaluated, or the process first waited in the
- * kernel), it failed ('error', before or after starting), or (in a browser, where a worker
+ * module started ('started': the module was evaluated, or its process made its first kernel
+ * call), it failed ('error', before or after starting), or (in a browser, where a worker
  * cannot end itself) its module was evaluated and its process is over ('exit').
  */
 export type WorkerReport =
@@ -27,8 +27,8 @@ export interface WorkerHandle {
   /** Resolves when the worker has booted (instantiated the core over the shared memory). */
   readonly ready: Promise<void>;
   /**
-   * Resolves when the worker's module has started (evaluated, or its process first waited in
-   * the kernel); rejects with an Error naming the module and the cause when it fails before.
+   * Resolves when the worker's module has started (evaluated, or its process made its first
+   * kernel call); rejects with an Error naming the module and the cause when it fails before.
    */
   readonly started: Promise<void>;
   /** Resolves when the worker's thread has ended: exit code, and the error it threw if any. */

@@ -23,7 +23,7 @@ export function errorOf(r: ReportedError): Error {
   return e;
 }
 
-const BARE = /Failed to resolve module specifier|Relative references must start with|is not a valid URL|Cannot find package/;
+const BARE = /Failed to resolve module specifier|Relative references must start with/;
 
 /**
  * The error for module `url` failing before it started with `cause`; `detail` is what the host

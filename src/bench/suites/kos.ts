@@ -24,6 +24,7 @@ function watch(ctx: RunContext, p: Process, what: string): void {
   void p.exited.then((e) => ctx.fail(new Error(`${what} ended (code ${e.code})${e.error ? `: ${String(e.error)}` : ''}`)));
 }
 
+/** Spawns the server worker; resolves once it started (waits for its first request). */
 async function spawnServer(ctx: RunContext, k: Kernel, maxBytes: number, alloc: boolean): Promise<void> {
   watch(ctx, await k.spawn('Server', worker('kos_server'), { args: [JSON.stringify({ alloc, max_bytes: maxBytes })] }), 'the server worker');
 }
@@ -35,14 +36,15 @@ export async function kosWorkers(ctx: RunContext, id: string, o: WorkersShape): 
   const k = await kernel(ctx, o.spin_us);
   const names = Array.from({ length: o.clients }, (_, i) => `Client${i}`);
   for (const n of names) k.connect(n, 'Server', 'bench');
-  await spawnServer(ctx, k, o.size_bytes, o.alloc);
   const bus = openBus(ctx, id);
-  for (let i = 0; i < o.clients; i++) {
+  // every process exists before any module runs, so each finds its channel at start
+  const started = names.map((name, i) => {
     const cfg: ClientConfig & { alloc: boolean } = {
       bus: bus.name, index: i, barrier: o.clients > 1, spec: ctx.spec, size_bytes: o.size_bytes, alloc: o.alloc,
     };
-    watch(ctx, await k.spawn(names[i]!, worker('kos_client'), { args: [JSON.stringify(cfg)] }), `client worker ${i}`);
-  }
+    return k.spawn(name, worker('kos_client'), { args: [JSON.stringify(cfg)] }).then((p) => watch(ctx, p, `client worker ${i}`));
+  });
+  await Promise.all([spawnServer(ctx, k, o.size_bytes, o.alloc), ...started]);
   return gather(bus, o.clients);
 }
 
