@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 const doc = readFileSync(new URL('../../docs/gen.md', import.meta.url), 'utf8');
 const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-test('docs/gen.md has one runnable example, and it prints "sum = 42"', () => {
+test('docs/gen.md has one runnable example, and it prints "sum = 42" as its output block shows', () => {
   assert.is(blocks.length, 1);
+  assert.match(doc, /```output\nsum = 42\n```/);
   const file = fileURLToPath(new URL('./gen_doc_example.mjs', import.meta.url));
   writeFileSync(file, blocks[0]!);
   try {

@@ -29,8 +29,9 @@ function proxyOf(p: Process): A.rt_All_proxy {
 test('every field type crosses two workers and comes back equal (blocking proxy calls, shapes declared by the EDL)', async () => {
   const kernel = await Kernel.create();
   kernel.connect('Client', 'rt.Server', 'server_connection');
-  const server = await kernel.spawn('rt.Server', fixture('gen_rt_server'), S.rt_Server_entity_options);
-  const client = await kernel.spawn('Client', fixture('gen_rt_client'));
+  const [server, client] = await Promise.all([
+    kernel.spawn('rt.Server', fixture('gen_rt_server'), S.rt_Server_entity_options), kernel.spawn('Client', fixture('gen_rt_client')),
+  ]);
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();

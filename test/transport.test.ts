@@ -95,8 +95,9 @@ test('strings in arenas travel through the transport both ways', async () => {
 test('a worker client and a worker server talk through NkKosTransport with blocking calls', async () => {
   const kernel = await Kernel.create();
   kernel.connect('Client', 'Server', 'echo');
-  const server = await kernel.spawn('Server', fixture('transport_server'));
-  const client = await kernel.spawn('Client', fixture('transport_client'));
+  const [server, client] = await Promise.all([
+    kernel.spawn('Server', fixture('transport_server')), kernel.spawn('Client', fixture('transport_client')),
+  ]);
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
   await kernel.shutdown();

@@ -21,12 +21,16 @@ export async function genWorkers(ctx: RunContext, id: string, mode: 'proxy' | 'c
   const k = await Kernel.create({ spin: spinUs });
   ctx.defer(() => k.shutdown());
   k.connect('Client0', 'bench.Server', 'bench');
-  const server = await k.spawn('bench.Server', worker('gen_server'), bench_Server_entity_options);
-  void server.exited.then((e) => ctx.fail(new Error(`the generated server worker ended (code ${e.code})${e.error ? `: ${String(e.error)}` : ''}`)));
   const bus = openBus(ctx, id);
   const cfg: ClientConfig & { mode: string } = { bus: bus.name, index: 0, barrier: false, spec: ctx.spec, size_bytes: sizeBytes, mode };
-  const client = await k.spawn('Client0', worker('gen_client'), { args: [JSON.stringify(cfg)] });
-  void client.exited.then((e) => ctx.fail(new Error(`the client worker ended (code ${e.code})${e.error ? `: ${String(e.error)}` : ''}`)));
+  // both processes exist before either module runs, so the server finds its channel
+  const [server, client] = await Promise.all([
+    k.spawn('bench.Server', worker('gen_server'), bench_Server_entity_options),
+    k.spawn('Client0', worker('gen_client'), { args: [JSON.stringify(cfg)] }),
+  ]);
+  for (const [p, what] of [[server, 'the generated server worker'], [client, 'the client worker']] as const) {
+    void p.exited.then((e) => ctx.fail(new Error(`${what} ended (code ${e.code})${e.error ? `: ${String(e.error)}` : ''}`)));
+  }
   return gather(bus, 1);
 }
 
