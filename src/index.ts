@@ -16,9 +16,13 @@ export type {
 } from './nk/message_shape.js';
 export type {
   IdlTypes, IdlParams, IdlMethod, RawMethod, IdlInterface, TypeLayout, FieldLayout, MessageLayout,
-  MethodLayout,
+  MethodLayout, IdlUnion, StructLayout, UnionLayout,
 } from './nk/idl_layout.js';
 export type { Retcode } from './rtl/retcode.js';
+export type {
+  nk_transport, nk_transport_ops, nk_transport_call_fn, nk_transport_recv_fn, nk_transport_reply_fn,
+  nk_transport_call_async_fn, nk_transport_recv_async_fn,
+} from './nk/transport.js';
 
 export { Kernel } from './kernel.js';
 export { Process } from './process.js';
@@ -43,13 +47,19 @@ export {
 } from './nk/arena.js';
 export {
   INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, NK_EOK, NK_EPERM, NK_ENOENT, NK_ENOMEM, NK_EINVAL,
-  NK_EBADMSG, NK_TRUE, NK_FALSE, NK_MESSAGE_SIZE, NK_PTR_SIZE,
+  NK_EBADMSG, NK_EIO, NK_ENOSYS, NK_EMSGSIZE, NK_ENOTCONN, NK_ELOGIC_MAKE, NK_ELOGIC_CHECK, NK_ELOGIC_GET,
+  nkErrorName, NK_NULL, NK_TRUE, NK_FALSE, NK_MESSAGE_SIZE, NK_PTR_SIZE, NK_HANDLE_DESC_SIZE,
 } from './nk/types.js';
-export { NK_MESSAGE_FIELDS, NK_MSG_TYPE_REQ, NK_MSG_TYPE_ERR, NK_PTR_FIELDS, NK_PTR_ALIGN } from './nk/message_layout.js';
+export {
+  NK_MESSAGE_FIELDS, NK_MSG_TYPE_REQ, NK_MSG_TYPE_ERR, NK_PTR_FIELDS, NK_PTR_ALIGN, NK_HANDLE_DESC_FIELDS,
+  NK_HANDLE_DESC_DEREFERENCED,
+} from './nk/message_layout.js';
 export {
   MAX_SHAPE_DESCRIPTORS, NK_MAX_MESSAGE, validateMessageShape, checkMessageShape,
 } from './nk/message_shape.js';
-export { idlMessageLayout, idlMethodLayout, idlTypeLayout, interfaceShapes } from './nk/idl_layout.js';
+export {
+  idlMessageLayout, idlMethodLayout, idlTypeLayout, idlStructLayout, idlUnionLayout, interfaceShapes, NK_UNION_TAG_SIZE,
+} from './nk/idl_layout.js';
 export {
   RC_CUSTOMER_FALSE, RC_CUSTOMER_TRUE, RC_SPACE_GENERAL, RC_SPACE_KERNEL, RC_SPACE_DRIVERS, MAKE_RETCODE,
   RC_GET_CUSTOMER, RC_GET_SPACE, RC_GET_FACILITY, RC_GET_CODE, rcOk, rcInvalidArgument, rcNotConnected,
@@ -59,3 +69,7 @@ export {
   rcInvalidThreadState, rcAlreadyExists, rcInvalidOperation, rcHandleRevoked, rcQuotaExceeded,
   rcDeviceNotFound, retcodeName,
 } from './rtl/retcode.js';
+export {
+  nk_transport_call, nk_transport_recv, nk_transport_reply, nk_transport_callAsync, nk_transport_recvAsync,
+} from './nk/transport.js';
+export { NkKosTransport, NkKosTransport_Init, kosTransportInit, nkErrorOf } from './coresrv/nk/transport-kos.js';

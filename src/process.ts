@@ -15,6 +15,7 @@ import { handleArg, stringArg } from './args.js';
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
 import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_iid_t } from './nk/types.js';
 import type { SMsgHdr } from './services/rtl/nk_msg.js';
+import { kosTransportInit, type NkKosTransport } from './coresrv/nk/transport-kos.js';
 
 export type { ProcessExit } from './platform/types.js';
 
@@ -252,5 +253,12 @@ export class Process implements IpcProcess {
       throw new TypeError('free: the buffer was not returned by alloc');
     }
     return withThread(this, 'free', rcQuotaExceeded, (c, th) => statusOf(this, 'free', c.sys(SYS.k_free, th.tid, buffer.byteOffset)));
+  }
+
+  // ---- coresrv/nk/transport-kos.h -----------------------------------------------------------
+
+  /** Binds `transport` to IPC handle `handle` of this process; pass NK_NULL, 0 as the last two. */
+  NkKosTransport_Init(transport: NkKosTransport, handle: Handle, view: null, size: number): void {
+    kosTransportInit(this, transport, handle, view, size);
   }
 }

@@ -8,9 +8,9 @@ import * as retcodes from 'kos-ipc/rtl/retcode';
 const dir = new URL('../../docs/api/', import.meta.url);
 const read = (file: string): string => readFileSync(new URL(file, dir), 'utf8');
 
-/** Pages owned here: every page but the index and the message/arena pages. */
+/** Pages owned here: every page but the index and the message/arena pages (the transport pages are owned). */
 const isOwned = (file: string): boolean =>
-  file.endsWith('.md') && file !== 'README.md' && !/^(nk_|Pack|SMsgHdr)/.test(file);
+  file.endsWith('.md') && file !== 'README.md' && !/^(nk_(?!transport_)|Pack|SMsgHdr)/.test(file);
 
 const allPages = readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md').sort();
 const owned = allPages.filter(isOwned);

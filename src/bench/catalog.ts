@@ -10,6 +10,7 @@ import { UsageError } from './options.js';
 import { kosMain, kosRealm, kosWorkers } from './suites/kos.js';
 import { copyInto, pingPongMain, pingPongWorkers, promiseRendezvous } from './suites/floors.js';
 import { channelRealm, channelWorkers, comlink, postMessageMain, synckit } from './suites/peers.js';
+import { cloneCodec, genCodec, genWorkers, v8Codec } from './suites/gen.js';
 
 /** kos: a kos-ipc round trip; floor: the platform's minimum; peer: another library or API;
  * reference: a figure a goal needs (a plain copy). */
@@ -43,6 +44,8 @@ const S_SIZE = 'request size (worker ↔ worker, blocking)';
 const S_REALM = 'one realm, async';
 const S_MAIN = 'Node main thread → worker, async';
 const S_MANY = 'many clients, one server (64 B)';
+const S_GEN = 'generated proxy vs raw Call (worker ↔ worker, 64 B arena)';
+const S_CODEC = 'encode + decode a 4 KiB message (one thread)';
 
 function w2w(ctx: RunContext, id: string, size: number, alloc: boolean, spin: boolean): Promise<Measurement> {
   return kosWorkers(ctx, id, { clients: 1, size_bytes: size, alloc, spin_us: spin ? spinFor(ctx, 2) : 0 });
@@ -119,11 +122,22 @@ export function catalog(): Scenario[] {
     add({ id: `channel.clients.${n}`, name: `MessageChannel, ${n} client workers`, section: S_MANY, kind: 'peer', clients_count: n,
       run: (c) => channelWorkers(c, `channel.clients.${n}`, n, BASE) });
   }
+
+  add({ id: 'gen.proxy.w2w', name: 'generated proxy + dispatcher (kos-ipc gen)', section: S_GEN, kind: 'kos',
+    floor: 'atomics.w2w.spin', peers: ['gen.call.w2w'], run: (c) => genWorkers(c, 'gen.proxy.w2w', 'proxy', BASE, spinFor(c, 2)) });
+  add({ id: 'gen.call.w2w', name: 'raw Call of the same bytes, same server', section: S_GEN, kind: 'peer',
+    run: (c) => genWorkers(c, 'gen.call.w2w', 'call', BASE, spinFor(c, 2)) });
+  add({ id: 'gen.codec.4k', name: 'generated classes: write fields, read them back', section: S_CODEC, kind: 'kos', size_bytes: 4 * KIB,
+    clients_count: 0, peers: ['v8.codec.4k', 'clone.codec.4k'], run: (c) => genCodec(c) });
+  add({ id: 'v8.codec.4k', name: 'v8.serialize + v8.deserialize', section: S_CODEC, kind: 'peer', size_bytes: 4 * KIB, clients_count: 0,
+    run: (c) => v8Codec(c) });
+  add({ id: 'clone.codec.4k', name: 'structuredClone', section: S_CODEC, kind: 'peer', size_bytes: 4 * KIB, clients_count: 0,
+    run: (c) => cloneCodec(c) });
   return list;
 }
 
 /** Section titles in display order. */
-export const SECTIONS = [S_W2W, S_PEERS, S_SIZE, S_REALM, S_MAIN, S_MANY];
+export const SECTIONS = [S_W2W, S_PEERS, S_SIZE, S_REALM, S_MAIN, S_MANY, S_GEN, S_CODEC];
 
 /**
  * The scenarios `filter` selects (matched against id and name), plus the floors and peers their

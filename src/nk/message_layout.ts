@@ -66,3 +66,27 @@ export const NK_PTR_FIELDS = {
 
 /** Alignment of an nk_ptr_t inside a constant part (generated structs use __nk_alignas(4)). */
 export const NK_PTR_ALIGN = 4;
+
+/**
+ * nk_handle_desc_t, a Handle parameter in a constant part (16 bytes, align 8); a message's
+ * handle descriptors are its first `ncaps` fields after the header (offsets 24, 40, ...):
+ * ```
+ *   0        4        8        12       16
+ *  +--------+--------+--------+--------+
+ *  | handle | rights | badge  | flags  |
+ *  +--------+--------+--------+--------+
+ *  handle  u32  the handle value in the sender's (on receipt: the receiver's) handle space
+ *  rights  u32  the rights mask the handle is transferred with
+ *  badge   u32  the resource transfer context (badge) handle, or 0
+ *  flags   u32  bit 0 (NK_HANDLE_DESC_DEREFERENCED): the handle came back by dereferencing
+ * ```
+ */
+export const NK_HANDLE_DESC_FIELDS = {
+  handle: { offset: 0, width: 4 },
+  rights: { offset: 4, width: 4 },
+  badge: { offset: 8, width: 4 },
+  flags: { offset: 12, width: 4 },
+} as const;
+
+/** nk_handle_desc_t `flags` bit: the handle in the descriptor came from a dereference. */
+export const NK_HANDLE_DESC_DEREFERENCED = 1;

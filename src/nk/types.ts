@@ -44,6 +44,60 @@ export const NK_ENOMEM: nk_err_t = 12;
 export const NK_EINVAL: nk_err_t = 22;
 /** Bad message (e.g. an arena descriptor that nk_arena_get rejects). */
 export const NK_EBADMSG: nk_err_t = 74;
+/**
+ * I/O error: kos-ipc's answer of the KOS transport for a kernel Retcode that has no closer
+ * nk_err_t (coresrv/nk/transport-kos.ts lists the mapping).
+ */
+export const NK_EIO: nk_err_t = 5;
+/** Function not implemented (the transport's answer for rcUnimplemented). */
+export const NK_ENOSYS: nk_err_t = 38;
+/** Message too long (the transport's answer for rcBufferTooLarge: over 4 MiB). */
+export const NK_EMSGSIZE: nk_err_t = 90;
+/** Not connected (the transport's answer for rcNotConnected: the peer's end of the channel is gone). */
+export const NK_ENOTCONN: nk_err_t = 107;
+
+/**
+ * Logical errors (the older error convention of nk-gen-c, without `--extended-errors`): a
+ * server method returns NK_ELOGIC_MAKE(code) and the generated dispatcher turns it into an
+ * error response whose first error parameter is `code`. kos-ipc encodes them above every 32-bit
+ * value, so they are never confused with NK_E* codes or Retcodes: 2^32 + code, code a u32.
+ */
+const NK_ELOGIC_BASE = 0x100000000;
+
+/** The nk_err_t a method returns for logical error `code` (an integer; its low 32 bits are kept). */
+export function NK_ELOGIC_MAKE(code: number): nk_err_t {
+  if (typeof code !== 'number' || !Number.isInteger(code)) {
+    throw new TypeError(`NK_ELOGIC_MAKE: code must be an integer, got ${typeof code} ${String(code)}`);
+  }
+  return NK_ELOGIC_BASE + (code >>> 0);
+}
+
+/** True when `rc` is a logical error made by NK_ELOGIC_MAKE. */
+export function NK_ELOGIC_CHECK(rc: nk_err_t): boolean {
+  return typeof rc === 'number' && Number.isInteger(rc) && rc >= NK_ELOGIC_BASE && rc < 2 * NK_ELOGIC_BASE;
+}
+
+/** The code of a logical error (a u32), or 0 when `rc` is not one. */
+export function NK_ELOGIC_GET(rc: nk_err_t): number {
+  return NK_ELOGIC_CHECK(rc) ? rc - NK_ELOGIC_BASE : 0;
+}
+
+const NK_ERR_NAMES = new Map<number, string>([
+  [0, 'NK_EOK'], [1, 'NK_EPERM'], [2, 'NK_ENOENT'], [5, 'NK_EIO'], [12, 'NK_ENOMEM'], [22, 'NK_EINVAL'],
+  [38, 'NK_ENOSYS'], [74, 'NK_EBADMSG'], [90, 'NK_EMSGSIZE'], [107, 'NK_ENOTCONN'],
+]);
+
+/** The name of an nk_err_t: `NK_EPERM`, `NK_ELOGIC(7)`, or `nk_err_t(n)` for another number. */
+export function nkErrorName(err: nk_err_t): string {
+  if (typeof err !== 'number' || !Number.isInteger(err)) {
+    throw new TypeError(`nkErrorName: err must be an integer nk_err_t, got ${typeof err} ${String(err)}`);
+  }
+  if (NK_ELOGIC_CHECK(err)) return `NK_ELOGIC(${NK_ELOGIC_GET(err)})`;
+  return NK_ERR_NAMES.get(err) ?? `nk_err_t(${err})`;
+}
+
+/** The null pointer of nk/types.h, as NkKosTransport_Init(&transport, handle, NK_NULL, 0) passes it. */
+export const NK_NULL = null;
 
 /** nk_bool_t true. */
 export const NK_TRUE = 1;
@@ -54,3 +108,8 @@ export const NK_FALSE = 0;
 export const NK_MESSAGE_SIZE: number = ABI_NK_MESSAGE_SIZE;
 /** sizeof(nk_ptr_t): an arena descriptor {offset, size} in a constant part. */
 export const NK_PTR_SIZE = 8;
+/**
+ * sizeof(nk_handle_desc_t): a Handle parameter in a constant part (align 8): handle, rights,
+ * badge, flags, each a u32 (nk/message_layout.ts NK_HANDLE_DESC_FIELDS).
+ */
+export const NK_HANDLE_DESC_SIZE = 16;
