@@ -10,8 +10,7 @@
 // one listener. When the listener ends, every client end attached is disconnected.
 
 import {
-  ST_OK, ST_NOT_CONNECTED, ST_QUOTA, ST_EXISTS, ST_DEAD, OCAP_IPC_CALL, OCAP_IPC_RECV, OCAP_IPC_LISTEN,
-  OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID,
+  ST_OK, ST_NOT_CONNECTED, ST_QUOTA, ST_EXISTS, ST_DEAD, OCAP_IPC_CLIENT, OCAP_IPC_LISTENER,
 } from './abi';
 import {
   obj, slot, proc, procAlive, K_LISTENER, K_CHANNEL, O_FLAGS, O_OWNER, O_CALL_HEAD, O_CALL_TAIL,
@@ -25,9 +24,9 @@ import { handleAlloc, handlesFree, handleSlot, hent } from './handles';
 import { nameFind, nameAdd, namesFree, NAME_CLIENT, NAME_SERVER } from './registry';
 
 /** Rights of a client IPC handle the kernel makes (a channel's client end). */
-export const CLIENT_RIGHTS: u32 = OCAP_IPC_CALL | OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID;
+export const CLIENT_RIGHTS: u32 = OCAP_IPC_CLIENT;
 /** Rights of a listener handle the kernel makes. */
-export const LISTENER_RIGHTS: u32 = OCAP_IPC_RECV | OCAP_IPC_LISTEN | OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID;
+export const LISTENER_RIGHTS: u32 = OCAP_IPC_LISTENER;
 
 export function listenerCreate(serverProc: u32): i32 {
   const l = objAlloc(K_LISTENER);

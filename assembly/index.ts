@@ -33,7 +33,7 @@ import { inHeap } from './message';
 import { procAlloc, procFree } from './procs';
 import { taskCreate } from './tasks';
 import { userArgs, makesCallable, userCreate, callableCreate } from './users';
-import { contextCheck, contextAlloc, contextAttach, contextRead, CONTEXT_NO_MEMORY } from './context';
+import { contextCheck, contextAlloc, contextAttach, contextRead, contextKey, CONTEXT_NO_MEMORY } from './context';
 import { badgeCreate, zoneEnter } from './badges';
 import { noticeCreate, noticeForbids, noticePending, noticeTake, noticeWait, noticeDrop } from './notices';
 import { subRoom, subAdd, subRemoveWhere, objectSignal } from './subscriptions';
@@ -293,6 +293,7 @@ export function k_user_create(tid: u32, type: u32, rights: u32, ctx: u32, ctxLen
   const o = callable ? callableCreate(p, <u32>l, riid, type) : userCreate(p, type);
   contextAttach(o, block, ctxLen);
   result(rec(t), 0, handleAlloc(p, o, rights));
+  result(rec(t), 1, contextKey(o));
   return leave(ST_OK);
 }
 
@@ -344,6 +345,7 @@ export function k_badge_create(tid: u32, notice: u32, eventId: u32, ctx: u32, ct
   const b = badgeCreate(p, <u32>n, eventId);
   contextAttach(b, block, ctxLen);
   result(rec(t), 0, handleAlloc(p, b, BADGE_RIGHTS));
+  result(rec(t), 1, contextKey(b));
   return leave(ST_OK);
 }
 
@@ -359,7 +361,7 @@ export function k_handle_copy(tid: u32, h: u32, rights: u32, badge: u32): i32 {
   const asked = rights == RIGHTS_SAME ? held : rights;
   if ((asked & ~held) != 0) return leave(ST_NO_RIGHTS);
   let b: i32 = -1;
-  if (badge != INVALID_HANDLE) {
+  if (badge != INVALID_HANDLE && badge != 0) {
     b = handleLookup(p, badge, L.K_BADGE, 0);
     if (b < 0) return leave(-b);
   }

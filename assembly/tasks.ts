@@ -4,14 +4,12 @@
 // happens on the task object, and stays signalled for whoever subscribes later; the object lives
 // on while other processes hold handles to it.
 
-import { EVENT_TASK_COMPLETED, OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_GET_EVENT, OCAP_HANDLE_COPY } from './abi';
+import { EVENT_TASK_COMPLETED, OCAP_TASK_SELF } from './abi';
 import { obj, proc, O_OWNER, O_TASK_PROC, P_TASK_OBJ, P_TASK_HANDLE, K_TASK } from './layout';
 import { objAlloc } from './objects';
 import { handleAlloc } from './handles';
 import { objectSignal } from './subscriptions';
 
-/** The rights of a process's own task handle. */
-export const TASK_SELF_RIGHTS: u32 = OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID | OCAP_HANDLE_GET_EVENT | OCAP_HANDLE_COPY;
 
 /** Makes process `p`'s task object and its own task handle (the caller checked for room). */
 export function taskCreate(p: u32): void {
@@ -19,7 +17,7 @@ export function taskCreate(p: u32): void {
   store<u32>(obj(t) + O_OWNER, p + 1);
   store<u32>(obj(t) + O_TASK_PROC, p + 1);
   store<u32>(proc(p) + P_TASK_OBJ, t + 1);
-  store<u32>(proc(p) + P_TASK_HANDLE, handleAlloc(p, t, TASK_SELF_RIGHTS));
+  store<u32>(proc(p) + P_TASK_HANDLE, handleAlloc(p, t, OCAP_TASK_SELF));
 }
 
 /** Process `p` ends: its task completes. */

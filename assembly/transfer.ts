@@ -4,8 +4,8 @@
 //   +0 handle u32 | +4 rights u32 | +8 badge u32 | +12 flags u32        (nk_handle_desc_t, 16 B)
 //
 // On send, `handle` is a handle of the sender, `rights` the rights the receiver gets (never more
-// than the sender's: asking for more is refused), `badge` a badge handle of the sender or
-// INVALID_HANDLE. The whole message is checked before anything changes (capsCheck). On delivery
+// than the sender's: asking for more is refused; RIGHTS_SAME: the sender's own), `badge` a badge
+// handle of the sender, or 0 / INVALID_HANDLE for none. The whole message is checked before anything changes (capsCheck). On delivery
 // the kernel rewrites each descriptor in the receiver's copy: a transfer makes a child of the
 // sent handle in the receiver's table; a handle whose resource the receiver already holds an
 // ancestor of is dereferenced instead: the receiver gets that ancestor handle, the rights sent,
@@ -13,7 +13,7 @@
 // the DEREFERENCED flag (docs/semantics.md section 12).
 
 import {
-  MAX_NCAPS, NK_MESSAGE_SIZE, NK_OFF_NCAPS, NK_OFF_SIZE, NK_HANDLE_DESC_SIZE, NK_HD_HANDLE,
+  MAX_NCAPS, OCAP_RIGHTS_SAME, NK_MESSAGE_SIZE, NK_OFF_NCAPS, NK_OFF_SIZE, NK_HANDLE_DESC_SIZE, NK_HD_HANDLE,
   NK_HD_RIGHTS, NK_HD_BADGE, NK_HD_FLAGS, OCAP_HANDLE_TRANSFER, ST_OK, ST_INVALID_MSG,
   ST_TRANSFER_DENIED, ST_QUOTA,
 } from './abi';
@@ -29,7 +29,7 @@ import { contextKey } from './context';
 export const HD_DEREFERENCED: u32 = 1;
 
 /** A descriptor's `rights` that asks for the sender's own rights (nk_handle_desc without rights). */
-export const RIGHTS_SAME: u32 = 0xFFFFFFFF;
+export const RIGHTS_SAME: u32 = OCAP_RIGHTS_SAME;
 
 /** The rights descriptor `d` asks for a handle holding `held`. */
 function rightsAsked(d: u32, held: u32): u32 {
@@ -119,7 +119,7 @@ export function capsCheck(p: u32, r: u32, c: u32, n: u32): i32 {
     const asked = rightsAsked(d, held);
     if ((held & OCAP_HANDLE_TRANSFER) == 0 || (asked & ~held) != 0) return ST_TRANSFER_DENIED;
     const bv = load<u32>(d + NK_HD_BADGE);
-    if (bv != INVALID_HANDLE) {
+    if (bv != INVALID_HANDLE && bv != 0) {
       const b = handleLookup(p, bv, K_BADGE, 0);
       if (b < 0) return -b;
     }
@@ -153,7 +153,7 @@ export function capsDeliver(p: u32, r: u32, src: u32, dst: u32, n: u32): void {
     const ne = hent(r, <u32>handleSlot(r, nv));
     const bv = load<u32>(d + NK_HD_BADGE);
     let zone = load<u32>(se + HE_ZONE);
-    if (bv != INVALID_HANDLE) {
+    if (bv != INVALID_HANDLE && bv != 0) {
       const b = <u32>handleLookup(p, bv, K_BADGE, 0);
       store<u32>(ne + HE_BADGE, b + 1);
       zone = b + 1;

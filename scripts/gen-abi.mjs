@@ -26,6 +26,16 @@ const hex = (n) => `0x${(n >>> 0).toString(16)}`;
 const comment = (doc) => `/** ${doc.replace(/\*\//g, '* /')} */`;
 
 function check() {
+  const { OCAP_IPC_CALL, OCAP_IPC_RECV, OCAP_IPC_LISTEN, OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_GET_EVENT, OCAP_HANDLE_COPY } =
+    Object.fromEntries(Object.entries(abi.capabilities).map(([k, [v]]) => [k, v]));
+  const masks = {
+    OCAP_IPC_CLIENT: OCAP_IPC_CALL | OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID,
+    OCAP_IPC_LISTENER: OCAP_IPC_RECV | OCAP_IPC_LISTEN | OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID,
+    OCAP_TASK_SELF: OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID | OCAP_HANDLE_GET_EVENT | OCAP_HANDLE_COPY,
+  };
+  for (const [name, value] of Object.entries(masks)) {
+    if (abi.capabilities[name][0] !== value) throw new Error(`abi/kernel.mjs: ${name} is not the union its description names`);
+  }
   const names = new Set();
   for (const [name] of abi.statuses) {
     if (names.has(name)) throw new Error(`abi/kernel.mjs: status ${name} is declared twice`);

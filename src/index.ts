@@ -8,7 +8,10 @@ export type { ProcessExit } from './process.js';
 export type { InitDescription, InitEntity, InitConnection } from './init.js';
 export type { Policy, PolicyRule, PolicyEvent } from './policy.js';
 export type { Interfaces } from './shapes.js';
-export type { Handle, nk_iid_t, nk_mid_t, nk_err_t, TaskId, Tid } from './nk/types.js';
+export type { Handle, nk_iid_t, nk_mid_t, nk_err_t, TaskId, Tid, nk_rights_t, nk_sid_t, nk_handle_desc_t } from './nk/types.js';
+export type { EventDesc } from './notice_calls.js';
+export type { KosTask } from './task.js';
+export type { KernelStats } from './kernel.js';
 export type { NkTypedArray, NkElementType } from './nk/arena.js';
 export type { NkMessageField } from './nk/message_layout.js';
 export type {
@@ -34,12 +37,29 @@ export { ServiceLocatorRegister, ServiceLocatorConnect, ServiceLocatorGetRiid } 
 export {
   KnIpcCreateSyncObject, KnIpcCreateSyncObjectEx, KnIpcSetInterrupt, KnIpcClearInterrupt,
 } from './coresrv/ipc/ipc_api.js';
-export { KnHandleClose } from './coresrv/handle/handle_api.js';
+export {
+  KnHandleClose, KnHandleCreateUserObject, KnHandleCreateUserObjectEx, KnHandleCreateListener, KnHandleConnect,
+  KnHandleCreateBadge, KnHandleCopy, KnHandleRevoke, KnHandleRevokeEx, KnHandleRevokeSubtree, KnHandleGetSidByHandle,
+} from './coresrv/handle/handle_api.js';
+export {
+  KnNoticeCreate, KnNoticeSubscribeToObject, KnNoticeUnsubscribeFromEvent, KnNoticeUnsubscribeFromObject,
+  KnNoticeGetEvent, KnNoticeGetEventAsync, KnNoticeSetObjectEvent, KnNoticeDropAndWake, NOTICE_COUNT_MAX,
+} from './coresrv/handle/notice_api.js';
+export { KosTaskGetSelf, KosTaskGetHandle } from './kos/task.js';
+export {
+  OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_SET_EVENT, OCAP_HANDLE_GET_EVENT, OCAP_HANDLE_COPY,
+  OCAP_IPC_CALL, OCAP_IPC_RECV, OCAP_IPC_LISTEN, OCAP_IPC_SYNC, OCAP_IPC_CLIENT, OCAP_IPC_LISTENER, OCAP_IPC_SERVER,
+  OCAP_TASK_SELF, OCAP_RIGHTS_SAME, OCAP_HANDLE_SPEC,
+} from './services/ocap.js';
+export {
+  EVENT_OBJECT_DESTROYED, EVENT_TASK_COMPLETED, EVENT_BADGE_CLOSED, EVENT_USER_MASK, OBJECT_EVENT_SPEC, OBJECT_EVENT_USER,
+} from './handle/event_descr.js';
+export { HANDLE_TYPE_USER_FIRST, HANDLE_TYPE_USER_LAST } from './handle/handletype.js';
 export {
   SMsgHdr, PackOutMsg, PackInMsg, nk_req_reset, nk_err_reset, nk_msg_set_method_id, nk_msg_set_ncaps,
   nk_msg_check_err, nk_message_get_size, nk_message_set_size, nk_message_get_type, nk_message_make_req,
   nk_message_get_iid, nk_message_set_iid, nk_message_get_mid, nk_message_set_mid, nk_message_get_ncaps,
-  nk_message_set_ncaps,
+  nk_message_set_ncaps, nk_msg_set_handle, nk_msg_get_handle, nk_msg_get_self,
 } from './services/rtl/nk_msg.js';
 export {
   NK_ARENA_ALIGN, NkArena, nk_arena_init, nk_arena_reset, nk_arena_used, nk_arena_capacity,
@@ -49,6 +69,7 @@ export {
   INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, NK_EOK, NK_EPERM, NK_ENOENT, NK_ENOMEM, NK_EINVAL,
   NK_EBADMSG, NK_EIO, NK_ENOSYS, NK_EMSGSIZE, NK_ENOTCONN, NK_ELOGIC_MAKE, NK_ELOGIC_CHECK, NK_ELOGIC_GET,
   nkErrorName, NK_NULL, NK_TRUE, NK_FALSE, NK_MESSAGE_SIZE, NK_PTR_SIZE, NK_HANDLE_DESC_SIZE,
+  nk_handle_desc, nk_get_handle, nk_get_rights, nk_is_handle_dereferenced, nk_get_badge_op,
 } from './nk/types.js';
 export {
   NK_MESSAGE_FIELDS, NK_MSG_TYPE_REQ, NK_MSG_TYPE_ERR, NK_PTR_FIELDS, NK_PTR_ALIGN, NK_HANDLE_DESC_FIELDS,

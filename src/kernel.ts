@@ -8,7 +8,7 @@ import { Core } from './core.js';
 import { Process } from './process.js';
 import { platform } from './platform/index.js';
 import type { Platform, ProcessExit } from './platform/types.js';
-import { SYS, ADMIN, ADMIN_RECORD, MAX_PROCS, MAX_RULES, ST_OK } from './abi.js';
+import { SYS, ADMIN, ADMIN_RECORD, MAX_PROCS, MAX_RULES, ST_OK, STATS, STAT_NAMES } from './abi.js';
 import { checkOptions, memoryPages, spinBudget, type KernelOptions } from './kernel_options.js';
 import { StaticChannels, checkName, type Endpoints } from './static_channels.js';
 import { Workers } from './workers.js';
@@ -18,6 +18,9 @@ import { planShapes, declareShapes, rememberEndpoints, declareInterface, type In
 import type { IdlInterface } from './nk/idl_layout.js';
 
 export type { KernelOptions } from './kernel_options.js';
+
+/** kernel.stats(): the kernel's counts, by name (abi/kernel.mjs `stats` lists them). */
+export type KernelStats = { readonly [K in (typeof STAT_NAMES)[number]]: number };
 export type { Endpoints } from './static_channels.js';
 
 export interface ProcessOptions {
@@ -267,8 +270,21 @@ export class Kernel {
     if (compiled.rules.length > MAX_RULES) throw new Error(`setPolicy: too many rules (${MAX_RULES} at most)`);
     this.core.sys(SYS.k_policy_reset, ADMIN, compiled.defaultGrant ? 1 : 0);
     for (const r of compiled.rules) {
-      this.core.sys(SYS.k_policy_add, ADMIN, r.events, r.src, r.dst, r.iid, r.mid, r.grant ? 1 : 0);
+      this.core.sys(SYS.k_policy_add, ADMIN, r.events, r.src, r.dst, r.iid, r.mid, r.decision);
     }
+  }
+
+  /**
+   * The kernel's counts of what is alive: processes, threads, objects by kind, handles, badges,
+   * subscriptions, pending notifications and received calls. After every process of a system
+   * has ended they return to the counts of a fresh kernel (tests assert it).
+   */
+  stats(): KernelStats {
+    this.open('stats');
+    this.core.sys(SYS.k_stats, ADMIN);
+    const out = {} as Record<string, number>;
+    STAT_NAMES.forEach((name, i) => { out[name] = this.core.field(STATS, i * 4); });
+    return out as unknown as KernelStats;
   }
 
   /** The live process named `name`, if any. */

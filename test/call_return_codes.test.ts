@@ -6,7 +6,7 @@ import {
   rcBufferTooLarge, retcodeName, nk_message_set_size, nk_msg_set_ncaps,
   nk_err_reset, INVALID_HANDLE,
 } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, is, newKernel, shutdownAll } from './helpers.js';
+import { outMsg, inMsg, valueOf, is, newKernel, shutdownAll, syncObject } from './helpers.js';
 import { pair } from './pair.js';
 
 test.after.each(shutdownAll);
@@ -109,7 +109,7 @@ test('a handle of the wrong kind is refused with rcInvalidOperation', async () =
   is(await client.RecvExAsync(ch, inMsg().hdr, 0, INVALID_HANDLE), rcInvalidOperation, 'Recv on a client handle');
   is(await server.CallAsync(sh, outMsg(1).hdr, inMsg().hdr), rcInvalidOperation, 'Call on a listener');
   is(client.Reply(ch, outMsg(1).hdr), rcInvalidOperation, 'Reply on a client handle');
-  const sync = client.KnIpcCreateSyncObject();
+  const sync = syncObject(client);
   is(await client.CallAsync(sync, outMsg(1).hdr, inMsg().hdr), rcInvalidOperation, 'Call on a sync object');
   is(client.KnIpcSetInterrupt(ch), rcInvalidOperation, 'interrupt on a channel');
   is(await client.CallExAsync(ch, outMsg(1).hdr, inMsg().hdr, 0, ch), rcInvalidOperation, 'a channel as sync handle');

@@ -11,7 +11,7 @@
  */
 import { NkArena } from '../nk/arena.js';
 import { NK_HANDLE_DESC_FIELDS } from '../nk/message_layout.js';
-import { NK_MESSAGE_SIZE } from '../nk/types.js';
+import { NK_MESSAGE_SIZE, type nk_handle_desc_t } from '../nk/types.js';
 import { describe } from '../describe.js';
 
 /** Bytes of a message, struct or union: what every generated class extends. */
@@ -124,18 +124,17 @@ export const INTEGERS: Readonly<Record<string, NkCodec<number, number> | NkCodec
 };
 
 /** A Handle parameter as a plain object: the four u32 fields of its nk_handle_desc_t. */
-export interface NkHandleDesc {
-  handle: number;
-  rights: number;
-  badge: number;
-  flags: number;
-}
+export type NkHandleDesc = nk_handle_desc_t;
 
 const HANDLE_FIELDS = Object.entries(NK_HANDLE_DESC_FIELDS) as [keyof NkHandleDesc, { offset: number }][];
 
+/** What a Handle written without rights, badge or flags gets: the sender's rights, no badge. */
+const DEFAULTS: Record<keyof NkHandleDesc, number | undefined> = { handle: undefined, rights: 0xffffffff, badge: 0, flags: 0 };
+
 /**
  * Handle: an nk_handle_desc_t (16 bytes, align 8). Reads give a fresh { handle, rights, badge,
- * flags }; writes take one (`handle` required, the others default to 0).
+ * flags }; writes take one (`handle` required; `rights` defaults to OCAP_RIGHTS_SAME, the
+ * sender's own rights, `badge` and `flags` to 0), as nk_handle_desc(handle) makes it.
  */
 export const Handle: NkCodec<NkHandleDesc, Partial<NkHandleDesc> & { handle: number }> = {
   idl: 'Handle', kind: 'handle', size: 16, align: 8, atomic: true,
@@ -148,11 +147,11 @@ export const Handle: NkCodec<NkHandleDesc, Partial<NkHandleDesc> & { handle: num
       throw new TypeError(`${where}: a Handle is written as { handle, rights?, badge?, flags? }, got ${describe(value)}`);
     }
     for (const [name] of HANDLE_FIELDS) {
-      const x = value[name] ?? (name === 'handle' ? undefined : 0);
+      const x = value[name] ?? DEFAULTS[name];
       if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 0xffffffff) {
         throw new RangeError(`${where}.${name}: takes an integer from 0 to 4294967295, got ${describe(x)}`);
       }
     }
-    for (const [name, f] of HANDLE_FIELDS) v.dv_.setUint32(at + f.offset, value[name] ?? 0, true);
+    for (const [name, f] of HANDLE_FIELDS) v.dv_.setUint32(at + f.offset, value[name] ?? DEFAULTS[name]!, true);
   },
 };

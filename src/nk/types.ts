@@ -8,6 +8,7 @@
  */
 
 import { NK_MESSAGE_SIZE as ABI_NK_MESSAGE_SIZE } from '../abi.js';
+import { thisProcess } from '../current.js';
 
 /** A handle value in a process's handle space (a 32-bit unsigned integer). */
 export type Handle = number;
@@ -113,3 +114,80 @@ export const NK_PTR_SIZE = 8;
  * badge, flags, each a u32 (nk/message_layout.ts NK_HANDLE_DESC_FIELDS).
  */
 export const NK_HANDLE_DESC_SIZE = 16;
+
+// ---- handles in messages (nk_handle_desc_t) -------------------------------------------------
+
+/** A rights mask (services/ocap.h OCAP_* bits). */
+export type nk_rights_t = number;
+/** A resource's security id: one per resource, equal in every process that holds a handle to it. */
+export type nk_sid_t = number;
+
+/**
+ * nk_handle_desc_t: a handle as a message carries it (16 bytes in the constant part,
+ * nk/message_layout.ts NK_HANDLE_DESC_FIELDS). When sending: `handle` is the sender's handle,
+ * `rights` the rights the receiver gets (OCAP_RIGHTS_SAME: the sender's own), `badge` a badge
+ * handle of the sender (0: none). When received: `handle` is the receiver's handle, `rights` what
+ * was sent, `badge` the kernel's key of the context a dereference gives back (0: none) and
+ * `flags` NK_HANDLE_DESC_DEREFERENCED when the handle came by dereference.
+ */
+export interface nk_handle_desc_t {
+  handle: Handle;
+  rights: nk_rights_t;
+  badge: number;
+  flags: number;
+}
+
+const RIGHTS_SAME = 0xffffffff;
+const DEREFERENCED = 1;
+
+function u32Of(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new TypeError(`${fn}: ${arg} must be an integer from 0 to 0xFFFFFFFF, got ${typeof v} ${String(v)}`);
+  }
+  return v;
+}
+
+function descOf(fn: string, desc: unknown): nk_handle_desc_t {
+  if (desc === null || typeof desc !== 'object') {
+    throw new TypeError(`${fn}: desc must be an nk_handle_desc_t ({ handle, rights, badge, flags }), got ${desc === null ? 'null' : typeof desc}`);
+  }
+  return desc as nk_handle_desc_t;
+}
+
+/**
+ * Packs a handle for a message: `rights` defaults to OCAP_RIGHTS_SAME (the receiver gets the
+ * sender's rights), `badge` to 0 (no badge). A badge is a handle from KnHandleCreateBadge: the
+ * transfer it tags can be revoked (KnHandleRevokeSubtree) and its end is notified.
+ */
+export function nk_handle_desc(handle: Handle, rights: nk_rights_t = RIGHTS_SAME, badge: Handle = 0): nk_handle_desc_t {
+  return {
+    handle: u32Of('nk_handle_desc', 'handle', handle),
+    rights: u32Of('nk_handle_desc', 'rights', rights),
+    badge: u32Of('nk_handle_desc', 'badge', badge),
+    flags: 0,
+  };
+}
+
+/** The handle a descriptor carries (on receipt: the receiver's own handle value). */
+export function nk_get_handle(desc: nk_handle_desc_t): Handle {
+  return descOf('nk_get_handle', desc).handle >>> 0;
+}
+
+/** The rights mask a descriptor carries. */
+export function nk_get_rights(desc: nk_handle_desc_t): nk_rights_t {
+  return descOf('nk_get_rights', desc).rights >>> 0;
+}
+
+/** NK_TRUE when the receiver got its own ancestor handle back (a dereference), NK_FALSE for a transfer. */
+export function nk_is_handle_dereferenced(desc: nk_handle_desc_t): number {
+  return (descOf('nk_is_handle_dereferenced', desc).flags & DEREFERENCED) !== 0 ? NK_TRUE : NK_FALSE;
+}
+
+/**
+ * NK_EOK and out.badge = the context a dereference gave back, when `desc` carries every right of
+ * `operation`; NK_EPERM when a right is missing; NK_ENOENT when the descriptor carries no
+ * context of the current process. Inside a worker; elsewhere use process.nk_get_badge_op.
+ */
+export function nk_get_badge_op(desc: nk_handle_desc_t, operation: nk_rights_t, out: { badge?: unknown }): nk_err_t {
+  return thisProcess().nk_get_badge_op(desc, operation, out);
+}
