@@ -17,7 +17,7 @@
  * becomes at the API (null: never reaches the API as a code), the third what it means. */
 export const statuses = [
   ['ST_OK', 'rcOk', 'done'],
-  ['ST_WOULD_BLOCK', null, 'the caller must wait on its wait cell, then call k_finish (or k_cancel)'],
+  ['ST_WOULD_BLOCK', null, 'the caller must wait on its wait cell, then read the status (T_STATUS, or k_finish), or stop waiting with k_cancel'],
   ['ST_INVALID_MSG', 'rcInvalidArgument', 'malformed message: header size, lengths, a descriptor, a response that does not fit'],
   ['ST_BAD_HANDLE', 'rcInvalidArgument', 'the handle value names no live entry of the caller\'s handle table'],
   ['ST_WRONG_TYPE', 'rcInvalidOperation', 'the handle names an object of the wrong kind for this call'],
@@ -66,6 +66,7 @@ export const limits = {
   MAX_CONTEXT: [4096, 'bytes of an encoded context value (user objects, badges)'],
   NAME_MAX: [48, 'bytes of UTF-8 in a channel or endpoint name'],
   MAX_MESSAGE: [4 << 20, 'largest message (constant part + arena) the kernel carries'],
+  STAGE_KEEP: [16384, 'staging bytes a thread keeps between calls: a larger staging buffer goes back to the heap after the call'],
   ADMIN: [0x40000000, 'the caller id of the realm that owns the Kernel (never a Tid: a Tid\'s index bits are never 0)'],
 };
 
@@ -79,7 +80,7 @@ export const layout = {
   SCRATCH: [0x40480, 'a 4 KiB area the admin caller fills with names and shape descriptors'],
   SCRATCH_SIZE: [4096, 'bytes of the scratch area'],
   KERNEL_END: [0x100000, 'end of the kernel\'s fixed tables: kernel memory above is the heap'],
-  T_CELL: [0, 'wait cell (futex word): 0 while blocked, 1 when the syscall completed'],
+  T_CELL: [0, 'wait cell (futex word): 0 while the syscall is in flight, 2 while in flight and a waiter sleeps on it (the host sets 2; the core then wakes it), 1 once completed'],
   T_R0: [4, 'result word 0'],
   T_R1: [8, 'result word 1'],
   T_R2: [12, 'result word 2'],
@@ -89,7 +90,9 @@ export const layout = {
   T_RX_TASK: [28, 'Recv: the sender\'s TaskId'],
   T_RX_TOKEN: [32, 'Recv: the call token (SMsgHdr.threadId) that names the received call'],
   T_RX_HANDLE: [36, 'Recv: the server handle value the request came in on'],
-  T_HOST_END: [40, 'first byte of a thread record that only the core uses'],
+  T_STATUS: [40, 'the completed syscall\'s status: valid once the cell is 1 (what k_finish would return)'],
+  T_TID: [44, 'the Tid the record stands for now; it changes when the record is freed, and again when reused'],
+  T_HOST_END: [48, 'first byte of a thread record that only the core uses'],
   THREAD_SIZE: [128, 'bytes of a thread record'],
   NK_MESSAGE_SIZE: [24, 'sizeof(struct nk_message)'],
   NK_OFF_SIZE: [0, 'nk_message.size, u32: bytes of the constant part'],
@@ -135,7 +138,7 @@ export const capabilities = {
 };
 
 /** The counters k_stats writes, in order (kernel.stats() returns them by these names). */
-export const stats = ['processes', 'threads', 'objects', 'handles', 'badges', 'notices', 'subscriptions', 'events', 'slots', 'userObjects', 'listeners', 'channels', 'syncObjects', 'tasks', 'callables', 'revokedHandles'];
+export const stats = ['processes', 'threads', 'objects', 'handles', 'badges', 'notices', 'subscriptions', 'events', 'slots', 'userObjects', 'listeners', 'channels', 'syncObjects', 'tasks', 'callables', 'revokedHandles', 'heapBytes', 'stagingBytes'];
 
 /**
  * The exports, in order. `params` after the caller; `results` name the result words the export
@@ -157,17 +160,17 @@ export const exports = [
   { name: 'k_policy_add', caller: 'admin', params: ['events', 'src', 'dst', 'iid', 'mid', 'grant'], results: [], doc: 'appends a policy rule' },
   { name: 'k_sl_lookup', caller: 'thread', params: ['server', 'name', 'len'], results: ['handle'], doc: 'the handle of static channel `name` (server != 0: the listener end)' },
   { name: 'k_sl_riid', caller: 'thread', params: ['handle', 'name', 'len'], results: ['riid'], doc: 'the RIID of endpoint `name` of the server behind client handle `handle`' },
-  { name: 'k_call', caller: 'thread', params: ['handle', 'oc', 'oclen', 'oa', 'oalen', 'ic', 'iccap', 'ia', 'iacap', 'sync', 'flags'], results: [], doc: 'Call: ST_WOULD_BLOCK once queued or delivered' },
+  { name: 'k_call', caller: 'thread', params: ['handle', 'oc', 'oclen', 'oa', 'oalen', 'ic', 'iccap', 'ia', 'iacap', 'sync', 'flags'], results: ['remote'], doc: 'Call: ST_WOULD_BLOCK once queued or delivered; then `remote` (r0) is 1 when the server has threads in another realm than the caller' },
   { name: 'k_recv', caller: 'thread', params: ['handle', 'ic', 'iccap', 'ia', 'iacap', 'sync', 'flags'], results: [], doc: 'Recv: ST_OK with a request, or ST_WOULD_BLOCK' },
   { name: 'k_reply', caller: 'thread', params: ['handle', 'oc', 'oclen', 'oa', 'oalen', 'token'], results: [], doc: 'Reply to the call `token` names (0: the oldest received)' },
-  { name: 'k_finish', caller: 'thread', params: [], results: [], doc: 'after the wait cell flipped: the completed syscall\'s status' },
+  { name: 'k_finish', caller: 'thread', params: [], results: [], doc: 'after the wait cell flipped: the completed syscall\'s status, as T_STATUS holds it (reading T_STATUS and checking T_TID does the same without entering the core)' },
   { name: 'k_cancel', caller: 'thread', params: ['reason'], results: [], doc: 'stops waiting with status `reason`; the final status (the completion wins a race)' },
   { name: 'k_close', caller: 'thread', params: ['handle'], results: [], doc: 'KnHandleClose' },
   { name: 'k_sync_create', caller: 'thread', params: ['autoclear'], results: ['handle'], doc: 'KnIpcCreateSyncObject(Ex)' },
   { name: 'k_sync_set', caller: 'thread', params: ['handle', 'on'], results: [], doc: 'KnIpcSetInterrupt (on = 1) / KnIpcClearInterrupt (on = 0)' },
   { name: 'k_alloc', caller: 'thread', params: ['bytes'], results: ['addr'], doc: 'process.alloc: a heap block owned by the caller\'s process' },
   { name: 'k_free', caller: 'thread', params: ['addr'], results: [], doc: 'process.free' },
-  { name: 'k_stage', caller: 'thread', params: ['bytes'], results: ['addr', 'capacity'], doc: 'the thread\'s staging buffer, grown to at least `bytes`' },
+  { name: 'k_stage', caller: 'thread', params: ['bytes'], results: ['addr', 'capacity'], doc: 'the thread\'s staging buffer, grown to at least `bytes`; `bytes` 0: a buffer larger than STAGE_KEEP goes back to the heap (addr and capacity 0)' },
   { name: 'k_unlock_after_trap', caller: 'any', params: [], results: [], doc: 'a trap escaped the core while the caller held the lock: release it' },
   { name: 'k_unlock_if_dead_owner', caller: 'admin', params: [], results: ['released'], doc: 'releases the lock if its owner thread no longer exists' },
   { name: 'k_digest', caller: 'admin', params: [], results: ['hash'], doc: 'a hash of every kernel table (not the lock line, the admin record or the scratch area): tests compare it before and after a refused call' },

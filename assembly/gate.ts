@@ -9,20 +9,24 @@
 import {
   ADMIN, ADMIN_RECORD, SCRATCH, SCRATCH_SIZE, NAME_MAX, T_R0, ST_OK, ST_LOCK_BUSY, ST_DEAD, ST_BAD_ARG,
 } from './abi';
-import { thread, T_PROC, T_STATE, TS_IDLE, procAlive } from './layout';
+import { thread, T_PROC, T_STATE, TS_IDLE, TS_DONE, procAlive } from './layout';
 import { lockAcquire, lockRelease } from './lock';
 import { threadIndex } from './threads';
 
 /**
  * Takes the lock for thread `tid`: its record index, or -status with the lock not held
  * (ST_LOCK_BUSY; ST_DEAD when the thread or its process is gone; ST_BAD_ARG when `idle` is asked
- * and the thread has a syscall in flight).
+ * and the thread has a syscall in flight). A completed syscall whose status the host read
+ * from the record (TS_DONE, no k_finish) counts as idle.
  */
 export function enterThread(tid: u32, idle: bool): i32 {
   if (!lockAcquire(tid)) return -ST_LOCK_BUSY;
   const t = threadIndex(tid);
   if (t < 0 || !procAlive(load<u32>(thread(<u32>t) + T_PROC))) { lockRelease(); return -ST_DEAD; }
-  if (idle && load<i32>(thread(<u32>t) + T_STATE) != TS_IDLE) { lockRelease(); return -ST_BAD_ARG; }
+  if (idle) {
+    const st = load<i32>(thread(<u32>t) + T_STATE);
+    if (st != TS_IDLE && st != TS_DONE) { lockRelease(); return -ST_BAD_ARG; }
+  }
   return t;
 }
 

@@ -7,7 +7,7 @@ import {
   ABI_HASH, ADMIN, ADMIN_RECORD, LOCK_ADDR, SCRATCH, SCRATCH_SIZE, KERNEL_END, NAME_MAX, MAX_PROCS,
   SHAPE_MAX_DESC, STATS, ST_OK, ST_BAD_ARG, ST_NO_MEMORY, ST_QUOTA, ST_DEAD, ST_IN_USE, ST_NOT_FOUND,
   ST_NOT_CONNECTED, ST_NO_RIGHTS, ST_NOT_PERMITTED, ST_TIMEOUT, ST_WOULD_BLOCK, OCAP_IPC_LISTEN, OCAP_IPC_SYNC, OCAP_HANDLE_COPY, OCAP_HANDLE_GET_SID, OCAP_HANDLE_GET_EVENT,
-  OCAP_HANDLE_SET_EVENT, EVENT_USER_MASK,
+  OCAP_HANDLE_SET_EVENT, EVENT_USER_MASK, THREAD_SIZE,
 } from './abi';
 import * as L from './layout';
 import { enterThread, enterAdmin, enterRealm, leave, result, scratchName } from './gate';
@@ -62,7 +62,7 @@ export function k_init(who: u32, key: u32): i32 {
   if (who != ADMIN) return ST_BAD_ARG;
   // the memory map of layout.ts must agree with abi/kernel.mjs
   if (LOCK_ADDR != L.KBASE + L.HDR_SIZE || ADMIN_RECORD != LOCK_ADDR + L.LOCK_LINE ||
-      SCRATCH != ADMIN_RECORD + L.ADMIN_RECORD_SIZE || L.TABLES_END > KERNEL_END) return ST_BAD_ARG;
+      SCRATCH != ADMIN_RECORD + L.ADMIN_RECORD_SIZE || L.TABLES_END > KERNEL_END || L.T_END > THREAD_SIZE) return ST_BAD_ARG;
   if ((<u64>memory.size() << 16) < <u64>KERNEL_END) return ST_NO_MEMORY;
   memory.fill(L.KBASE, 0, KERNEL_END - L.KBASE);
   store<u32>(L.hdr(L.H_KEY), key);
@@ -519,9 +519,9 @@ export function k_stage(tid: u32, bytes: u32): i32 {
   const t = enterThread(tid, false);
   if (t < 0) return -t;
   const a = threadStage(<u32>t, bytes);
-  if (a == 0) return leave(ST_NO_MEMORY);
+  if (a == 0 && bytes != 0) return leave(ST_NO_MEMORY);
   result(rec(t), 0, a);
-  result(rec(t), 1, heapCapacity(a));
+  result(rec(t), 1, a != 0 ? heapCapacity(a) : 0);
   return leave(ST_OK);
 }
 

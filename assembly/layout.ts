@@ -27,7 +27,7 @@
 import {
   LOCK_ADDR, ADMIN_RECORD, SCRATCH, SCRATCH_SIZE, MAX_PROCS, MAX_THREADS, MAX_OBJECTS, MAX_SLOTS,
   MAX_SUBSCRIPTIONS, MAX_EVENTS, MAX_NAMES, MAX_ENDPOINTS, MAX_RULES, MAX_SHAPES, T_HOST_END,
-  THREAD_SIZE,
+  THREAD_SIZE, T_STATUS,
 } from './abi';
 
 export const KBASE: u32 = 0x40000;
@@ -48,7 +48,7 @@ export const H_TABLES: u32 = 256;
 export const TB_PROCS: u32 = H_TABLES;
 export const TB_THREADS: u32 = H_TABLES + 16;
 export const TB_OBJECTS: u32 = H_TABLES + 32;
-export const TB_SLOTS: u32 = H_TABLES + 48;
+export const TB_SLOTS: u32 = H_TABLES + 128; // alone on its cache line: every call writes it
 export const TB_SUBS: u32 = H_TABLES + 64;
 export const TB_EVENTS: u32 = H_TABLES + 80;
 export const TB_NAMES: u32 = H_TABLES + 96;
@@ -123,37 +123,47 @@ export const PS_DYING: i32 = 2;
 
 // ---- thread record -------------------------------------------------------------------------
 // The first T_HOST_END bytes are the host's (abi.ts: wait cell, result words, what was
-// received); the core's own fields follow.
+// received, the completed syscall's status T_STATUS and the record's current Tid T_TID); the
+// core's own fields follow. Cache lines: the first 64 bytes hold everything another thread
+// writes into the record while it waits (what was received, the status, the state, the object
+// and reply slot it waits on) and the thread itself reads when it wakes; the second holds the
+// thread's own descriptors, which others only read and which a syscall rewrites only when they
+// changed (put() below), so a call that reuses its buffers leaves that line shared and clean.
+export const T_RC: u32 = T_STATUS;           // status of the completed syscall (host-visible)
 export const T_STATE: u32 = T_HOST_END;
-export const T_PROC: u32 = T_HOST_END + 4;
-export const T_RC: u32 = T_HOST_END + 8;     // status of the completed syscall
-export const T_NEXT: u32 = T_HOST_END + 12;  // queue link (thread index + 1); free list link
-export const T_PREV: u32 = T_HOST_END + 16;
-export const T_OBJ: u32 = T_HOST_END + 20;   // object the thread waits on (index + 1)
-export const T_SYNC: u32 = T_HOST_END + 24;  // IPC sync object named by CallEx/RecvEx (index + 1)
-export const T_GEN: u32 = T_HOST_END + 28;   // bumps each time the record is reused
-export const T_OUT_C: u32 = T_HOST_END + 32; // request / response constant part (address)
-export const T_OUT_CLEN: u32 = T_HOST_END + 36;
-export const T_OUT_A: u32 = T_HOST_END + 40; // arena (address) and used bytes
-export const T_OUT_ALEN: u32 = T_HOST_END + 44;
-export const T_IN_C: u32 = T_HOST_END + 48;  // receive buffers: constant part and arena, capacities
-export const T_IN_CCAP: u32 = T_HOST_END + 52;
-export const T_IN_A: u32 = T_HOST_END + 56;
-export const T_IN_ACAP: u32 = T_HOST_END + 60;
-export const T_SLOT: u32 = T_HOST_END + 64;  // reply slot (index + 1) while waiting for a reply
-export const T_STAGE: u32 = T_HOST_END + 68; // staging buffer (address) and capacity
-export const T_STAGE_CAP: u32 = T_HOST_END + 72;
-export const T_REALM: u32 = T_HOST_END + 76;
-export const T_CHANNEL: u32 = T_HOST_END + 80; // Call: the channel or callable it was made on (index + 1)
-export const T_CALL_HID: u32 = T_HOST_END + 84; // Call: the handle it was made with (handle id + 1)
-export const T_END: u32 = T_HOST_END + 88;
+export const T_OBJ: u32 = T_HOST_END + 4;    // object the thread waits on (index + 1)
+export const T_SYNC: u32 = T_HOST_END + 8;   // IPC sync object named by CallEx/RecvEx (index + 1)
+export const T_SLOT: u32 = T_HOST_END + 12;  // reply slot (index + 1) while waiting for a reply
+export const T_PROC: u32 = T_HOST_END + 16;
+export const T_NEXT: u32 = T_HOST_END + 20;  // queue link (thread index + 1); free list link
+export const T_PREV: u32 = T_HOST_END + 24;
+export const T_OUT_C: u32 = T_HOST_END + 28; // request / response constant part (address)
+export const T_OUT_CLEN: u32 = T_HOST_END + 32;
+export const T_OUT_A: u32 = T_HOST_END + 36; // arena (address) and used bytes
+export const T_OUT_ALEN: u32 = T_HOST_END + 40;
+export const T_IN_C: u32 = T_HOST_END + 44;  // receive buffers: constant part and arena, capacities
+export const T_IN_CCAP: u32 = T_HOST_END + 48;
+export const T_IN_A: u32 = T_HOST_END + 52;
+export const T_IN_ACAP: u32 = T_HOST_END + 56;
+export const T_STAGE: u32 = T_HOST_END + 60; // staging buffer (address) and capacity
+export const T_STAGE_CAP: u32 = T_HOST_END + 64;
+export const T_REALM: u32 = T_HOST_END + 68;
+export const T_CHANNEL: u32 = T_HOST_END + 72; // Call: the channel or callable it was made on (index + 1)
+export const T_CALL_HID: u32 = T_HOST_END + 76; // Call: the handle it was made with (handle id + 1)
+export const T_END: u32 = T_HOST_END + 80;
+
+/** Stores `v` at `a` unless it is there already: a line only read by others stays clean. */
+// @ts-ignore: decorator
+@inline export function put(a: u32, v: u32): void {
+  if (load<u32>(a) != v) store<u32>(a, v);
+}
 
 export const TS_FREE: i32 = 0;
-export const TS_IDLE: i32 = 1;
+export const TS_IDLE: i32 = 1;      // no syscall in flight (TS_DONE counts as idle too)
 export const TS_QUEUED: i32 = 2;     // Call: in the listener's call queue, not yet received
 export const TS_WAIT_REPLY: i32 = 3; // Call: received by the server, waiting for Reply
 export const TS_WAIT_RECV: i32 = 4;  // Recv: waiting for a request
-export const TS_DONE: i32 = 5;       // completed; T_RC holds the status
+export const TS_DONE: i32 = 5;       // completed; T_RC holds the status (k_finish makes it TS_IDLE; a new syscall may start from it)
 export const TS_WAIT_NOTICE: i32 = 6; // KnNoticeGetEvent: waiting for a notification
 
 // ---- kernel object -------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import {
   NK_OFF_NCAPS, OCAP_IPC_CALL, OCAP_IPC_RECV,
 } from './abi';
 import {
-  thread, obj, proc, T_STATE, T_PROC, T_OBJ, T_SYNC, T_OUT_C, T_OUT_CLEN, T_OUT_A, T_OUT_ALEN,
+  thread, obj, proc, put, T_STATE, T_PROC, T_OBJ, T_SYNC, T_OUT_C, T_OUT_CLEN, T_OUT_A, T_OUT_ALEN,
   T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_SLOT, T_REALM, T_RC, T_CHANNEL, T_CALL_HID, TS_IDLE,
   TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_WAIT_NOTICE, TS_DONE, K_CHANNEL, K_CALLABLE, K_LISTENER,
   K_SYNC, O_KIND, O_RIID, O_CALL_HEAD, O_CALL_TAIL, O_RECV_HEAD, O_RECV_TAIL, P_CLASS, P_TASK,
@@ -53,6 +53,7 @@ import { slotAvailable, slotOpen, slotFind, slotClose, slotAbandon, slotLive, sl
 import { syncTake } from './sync';
 import { capsOf, capsCheck, capsDeliver, callableKey, NO_HANDLE } from './transfer';
 import { noticeUnwait } from './notices';
+import { result } from './gate';
 
 /** Flag of k_call / k_recv: the caller will block its thread (enables the deadlock guard). */
 export const F_BLOCKING: u32 = 1;
@@ -87,10 +88,10 @@ function decodeWait(p: u32, h: u32, kind: i32, rights: u32, syncH: u32, ic: u32,
 }
 
 function setIn(a: u32, c: u32, ccap: u32, ar: u32, acap: u32): void {
-  store<u32>(a + T_IN_C, c);
-  store<u32>(a + T_IN_CCAP, ccap);
-  store<u32>(a + T_IN_A, ar);
-  store<u32>(a + T_IN_ACAP, acap);
+  put(a + T_IN_C, c);
+  put(a + T_IN_CCAP, ccap);
+  put(a + T_IN_A, ar);
+  put(a + T_IN_ACAP, acap);
 }
 
 /** The RIID a call on client end `c` reaches: a callable's own, or ANY_IID (the header's). */
@@ -109,8 +110,12 @@ function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   const ta = thread(t), ra = thread(r);
   // Only a caller not yet received can be delivered (seed 002: the window before the server's
   // Recv), and only to a receiver that is not already holding a completed request.
-  assert(load<i32>(ta + T_STATE) == TS_QUEUED || load<i32>(ta + T_STATE) == TS_IDLE, 'deliver: caller already received');
-  assert(load<i32>(ra + T_STATE) != TS_DONE, 'deliver: receiver already completed');
+  assert(load<i32>(ta + T_STATE) == TS_QUEUED || load<i32>(ta + T_STATE) == TS_IDLE || load<i32>(ta + T_STATE) == TS_DONE,
+    'deliver: caller already received');
+  // The receiver waits in Recv (queued), or is in its own Recv now (idle: its last syscall, if
+  // any, completed).
+  assert(load<i32>(ra + T_STATE) == TS_WAIT_RECV || load<i32>(ra + T_STATE) == TS_IDLE ||
+    load<i32>(ra + T_STATE) == TS_DONE, 'deliver: receiver is not receiving');
   const p = load<u32>(ta + T_PROC), rp = load<u32>(ra + T_PROC);
   const c = load<u32>(ta + T_CHANNEL) - 1;
   const iid = effectiveIid(c);
@@ -178,15 +183,15 @@ export function sysCall(
   const r = load<u32>(la + O_RECV_HEAD);
   if (r != 0 && !slotAvailable()) return ST_QUOTA;
   // (C2) commit
-  store<u32>(ta + T_OUT_C, oc);
-  store<u32>(ta + T_OUT_CLEN, oclen);
-  store<u32>(ta + T_OUT_A, oa);
-  store<u32>(ta + T_OUT_ALEN, oalen);
+  put(ta + T_OUT_C, oc);
+  put(ta + T_OUT_CLEN, oclen);
+  put(ta + T_OUT_A, oa);
+  put(ta + T_OUT_ALEN, oalen);
   setIn(ta, ic, iccap, ia, iacap);
   store<u32>(ta + T_OBJ, <u32>l + 1);
   store<u32>(ta + T_SYNC, so);
-  store<u32>(ta + T_CHANNEL, <u32>c + 1);
-  store<u32>(ta + T_CALL_HID, hid(p, <u32>handleSlot(p, h)) + 1);
+  put(ta + T_CHANNEL, <u32>c + 1);
+  put(ta + T_CALL_HID, hid(p, <u32>handleSlot(p, h)) + 1);
   atomic.store<i32>(ta + T_CELL, 0);
   if (r != 0) {
     const ra = thread(r - 1);
@@ -201,6 +206,9 @@ export function sysCall(
     store<i32>(ta + T_STATE, TS_QUEUED);
     qPush(la + O_CALL_HEAD, la + O_CALL_TAIL, t);
   }
+  // r0: whether the reply may come from another realm (the host's Async wait may spin for it)
+  const remote = load<u32>(proc(server) + P_MULTI) != 0 || load<u32>(proc(server) + P_REALM) != load<u32>(ta + T_REALM);
+  result(ta, 0, remote ? 1 : 0);
   return ST_WOULD_BLOCK;
 }
 
@@ -225,7 +233,7 @@ export function sysRecv(
   if (so != 0 && syncTake(so - 1)) return ST_INTERRUPTED;
   // (R2)
   setIn(ta, ic, iccap, ia, iacap);
-  store<u32>(ta + T_RX_HANDLE, h);
+  put(ta + T_RX_HANDLE, h);
   if (head != 0) {
     const c = qPop(la + O_CALL_HEAD, la + O_CALL_TAIL) - 1;
     const d = deliver(c, t, <u32>l, h);

@@ -4,13 +4,15 @@
 import {
   LOCK_ADDR, STAT_PROCESSES, STAT_THREADS, STAT_OBJECTS, STAT_HANDLES, STAT_BADGES, STAT_NOTICES,
   STAT_SUBSCRIPTIONS, STAT_EVENTS, STAT_SLOTS, STAT_USER_OBJECTS, STAT_LISTENERS, STAT_CHANNELS,
-  STAT_SYNC_OBJECTS, STAT_TASKS, STAT_CALLABLES, STAT_REVOKED_HANDLES, THREAD_SIZE,
+  STAT_SYNC_OBJECTS, STAT_TASKS, STAT_CALLABLES, STAT_REVOKED_HANDLES, STAT_HEAP_BYTES, STAT_STAGING_BYTES,
+  THREAD_SIZE, KERNEL_END,
 } from './abi';
 import {
   KBASE, DIRS, TABLES_END, hdr, made, proc, thread, obj, slot, sub, event, nameEntry, endpointEntry,
   H_HANDLES, H_REVOKED, TB_PROCS, TB_THREADS, TB_OBJECTS, TB_SLOTS, TB_SUBS, TB_EVENTS, TB_NAMES,
   TB_ENDPOINTS, PROC_SIZE, OBJ_SIZE, SLOT_SIZE, SUB_SIZE, EVENT_SIZE, NAME_SIZE, HANDLE_SIZE, P_STATE,
-  PS_FREE, K_BADGE, K_NOTICE, K_USER, K_LISTENER, K_CHANNEL, K_SYNC, K_TASK, K_CALLABLE,
+  PS_FREE, K_BADGE, K_NOTICE, K_USER, K_LISTENER, K_CHANNEL, K_SYNC, K_TASK, K_CALLABLE, H_HEAP_TOP,
+  T_STATE, T_STAGE_CAP, TS_FREE,
 } from './layout';
 import { tableLive } from './table';
 import { objCount } from './objects';
@@ -34,6 +36,14 @@ export function writeStats(at: u32): void {
   store<u32>(at + (STAT_TASKS << 2), objCount(K_TASK));
   store<u32>(at + (STAT_CALLABLES << 2), objCount(K_CALLABLE));
   store<u32>(at + (STAT_REVOKED_HANDLES << 2), load<u32>(hdr(H_REVOKED)));
+  const top = load<u32>(hdr(H_HEAP_TOP));
+  store<u32>(at + (STAT_HEAP_BYTES << 2), top > KERNEL_END ? top - KERNEL_END : 0);
+  let staging: u32 = 0;
+  const n = made(TB_THREADS);
+  for (let i: u32 = 0; i < n; i++) {
+    if (load<i32>(thread(i) + T_STATE) != TS_FREE) staging += load<u32>(thread(i) + T_STAGE_CAP);
+  }
+  store<u32>(at + (STAT_STAGING_BYTES << 2), staging);
 }
 
 // @ts-ignore: decorator

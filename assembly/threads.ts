@@ -5,11 +5,13 @@
 // A thread's public id (Tid) carries the record's generation, so a stale Tid from an earlier
 // user of the same record is never taken for the current one:
 //   Tid = gen << TID_INDEX_BITS | (index + 1)
-// The index bits are never 0, so a Tid is never 0 and never ADMIN.
+// The index bits are never 0, so a Tid is never 0 and never ADMIN. The record keeps its current
+// Tid in T_TID (host-visible): the generation moves on when the record is freed and again when
+// it is reused, so a waiter that reads T_TID after its status knows whether the status is its own.
 
-import { MAX_THREADS, TID_INDEX_BITS, T_CELL, THREAD_SIZE } from './abi';
+import { MAX_THREADS, TID_INDEX_BITS, T_CELL, T_TID, THREAD_SIZE, STAGE_KEEP } from './abi';
 import {
-  thread, made, T_STATE, T_PROC, T_RC, T_NEXT, T_PREV, T_GEN, T_REALM, T_SYNC, T_OBJ, T_SLOT, T_STAGE,
+  thread, made, put, T_STATE, T_PROC, T_RC, T_NEXT, T_PREV, T_REALM, T_SYNC, T_OBJ, T_SLOT, T_STAGE,
   T_STAGE_CAP, T_OUT_C, T_OUT_A, T_IN_C, T_IN_A, TS_FREE, TS_IDLE, TS_DONE, TS_QUEUED,
   TS_WAIT_REPLY, TS_WAIT_RECV, TB_THREADS, DIR_THREADS, THREAD_BITS,
 } from './layout';
@@ -24,7 +26,13 @@ const INDEX_MASK: u32 = (1 << TID_INDEX_BITS) - 1;
 const GEN_MASK: u32 = 0xFFFFFFFF >> TID_INDEX_BITS;
 
 export function tidOf(i: u32): u32 {
-  return ((load<u32>(thread(i) + T_GEN) & GEN_MASK) << TID_INDEX_BITS) | (i + 1);
+  return load<u32>(thread(i) + T_TID);
+}
+
+/** Moves record `i`'s Tid to the next generation. */
+function nextTid(a: u32, i: u32): void {
+  const gen = ((load<u32>(a + T_TID) >>> TID_INDEX_BITS) + 1) & GEN_MASK;
+  atomic.store<u32>(a + T_TID, (gen << TID_INDEX_BITS) | (i + 1));
 }
 
 /** Thread index of a public Tid, or -1 when it names no live record. */
@@ -41,9 +49,10 @@ export function threadAlloc(p: u32, realm: u32): i32 {
   const i = tableAlloc(TB_THREADS, DIR_THREADS, THREAD_BITS, THREAD_SIZE, MAX_THREADS, T_NEXT);
   if (i < 0) return i;
   const a = thread(<u32>i);
-  const gen = load<u32>(a + T_GEN) + 1;
+  const tid = load<u32>(a + T_TID);
   memory.fill(a, 0, THREAD_SIZE);
-  store<u32>(a + T_GEN, gen);
+  store<u32>(a + T_TID, tid);
+  nextTid(a, <u32>i);
   store<i32>(a + T_STATE, TS_IDLE);
   store<u32>(a + T_PROC, p);
   store<u32>(a + T_REALM, realm);
@@ -58,7 +67,7 @@ export function threadFree(i: u32): void {
   store<i32>(a + T_STATE, TS_FREE);
   store<u32>(a + T_STAGE, 0);
   store<u32>(a + T_STAGE_CAP, 0);
-  store<u32>(a + T_GEN, load<u32>(a + T_GEN) + 1);
+  nextTid(a, i);
   tableFree(TB_THREADS, DIR_THREADS, THREAD_BITS, THREAD_SIZE, i, T_NEXT);
 }
 
@@ -69,11 +78,21 @@ export function threadsMade(): u32 {
 
 /**
  * The thread's staging buffer, grown to at least `bytes` (its old one is freed): the address, or
- * 0 when kernel memory is exhausted (the old buffer is then kept).
+ * 0 when kernel memory is exhausted (the old buffer is then kept). `bytes` 0: a buffer larger
+ * than STAGE_KEEP goes back to the heap (the address is then 0).
  */
 export function threadStage(t: u32, bytes: u32): u32 {
   const a = thread(t);
   let s = load<u32>(a + T_STAGE);
+  if (bytes == 0) {
+    if (s != 0 && load<u32>(a + T_STAGE_CAP) > STAGE_KEEP) {
+      heapFree(s);
+      store<u32>(a + T_STAGE, 0);
+      store<u32>(a + T_STAGE_CAP, 0);
+      return 0;
+    }
+    return s;
+  }
   if (s != 0 && load<u32>(a + T_STAGE_CAP) >= bytes) return s;
   const grown = heapAlloc(load<u32>(a + T_PROC), bytes);
   if (grown == 0) return 0;
@@ -99,12 +118,15 @@ export function threadsUseBuffer(p: u32, addr: u32, cap: u32): bool {
 }
 
 // Wakes are deferred until the kernel lock is released (flushWakes, called by lockRelease), so
-// a woken thread does not run straight into the lock its waker still holds. The pending list
+// a woken thread does not run straight into the lock its waker still holds. Only a thread whose
+// waiter said it sleeps (it set its cell from 0 to 2: Atomics.wait, Atomics.waitAsync, or an
+// Async call of its realm waiting for the `wake` import) is woken at all; a waiter that spins
+// sees the cell flip to 1 by itself, and costs its completer nothing more. The pending list
 // holds Tids taken when the thread completed: a record freed and reused before the flush (its
-// process ended in the same entry point) still wakes the waiter of the completed syscall, whose
-// k_finish then reports ST_DEAD. The list lives in wasm globals: per instance, and an instance
-// runs one entry point at a time, so it is never shared between realms. Past WAKE_MAX pending
-// wakes, a wake happens at once.
+// process ended in the same entry point) still wakes the waiter of the completed syscall, which
+// then finds its record's Tid changed (ST_DEAD). The list lives in wasm globals: per instance,
+// and an instance runs one entry point at a time, so it is never shared between realms. Past
+// WAKE_MAX pending wakes, a wake happens at once.
 const WAKE_MAX = 4;
 let wakeN = 0;
 let wake0: u32 = 0, wake1: u32 = 0, wake2: u32 = 0, wake3: u32 = 0;
@@ -134,10 +156,16 @@ export function flushWakes(): void {
   if (n > 3) wakeNow(wake3);
 }
 
+/** Cell values (T_CELL): in flight; completed; in flight with a sleeping waiter. */
+export const CELL_BUSY: i32 = 0;
+export const CELL_DONE: i32 = 1;
+export const CELL_SLEEPING: i32 = 2;
+
 /**
- * Completes thread `i`'s syscall with status `rc`: the cell flips to 1 now, under the lock; the
- * futex wake (for Atomics.wait / waitAsync) and the host's wake import (for an Async call of
- * this realm) follow when the lock is released. The record leaves every queue before this.
+ * Completes thread `i`'s syscall with status `rc`: the status is written and the cell flips to
+ * 1 now, under the lock; if its waiter sleeps, the futex wake (for Atomics.wait / waitAsync)
+ * and the host's wake import (for an Async call of this realm) follow when the lock is
+ * released. The record leaves every queue before this.
  */
 export function complete(i: u32, rc: i32): void {
   const a = thread(i);
@@ -149,8 +177,7 @@ export function complete(i: u32, rc: i32): void {
   store<u32>(a + T_OBJ, 0);
   store<u32>(a + T_SYNC, 0);
   store<u32>(a + T_SLOT, 0);
-  atomic.store<i32>(a + T_CELL, 1);
-  wakeLater(tidOf(i));
+  if (atomic.xchg<i32>(a + T_CELL, CELL_DONE) == CELL_SLEEPING) wakeLater(tidOf(i));
 }
 
 // ---- FIFO queues of threads, linked through T_NEXT / T_PREV (index + 1) --------------------
@@ -158,8 +185,8 @@ export function complete(i: u32, rc: i32): void {
 export function qPush(headAddr: u32, tailAddr: u32, i: u32): void {
   const a = thread(i);
   const tail = load<u32>(tailAddr);
-  store<u32>(a + T_NEXT, 0);
-  store<u32>(a + T_PREV, tail);
+  put(a + T_NEXT, 0);
+  put(a + T_PREV, tail);
   if (tail != 0) store<u32>(thread(tail - 1) + T_NEXT, i + 1);
   else store<u32>(headAddr, i + 1);
   store<u32>(tailAddr, i + 1);
@@ -173,8 +200,8 @@ export function qRemove(headAddr: u32, tailAddr: u32, i: u32): void {
   else store<u32>(headAddr, next);
   if (next != 0) store<u32>(thread(next - 1) + T_PREV, prev);
   else store<u32>(tailAddr, prev);
-  store<u32>(a + T_NEXT, 0);
-  store<u32>(a + T_PREV, 0);
+  put(a + T_NEXT, 0);
+  put(a + T_PREV, 0);
 }
 
 /** Pops the head of a queue; returns its index + 1, or 0 when empty. */

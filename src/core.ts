@@ -13,8 +13,12 @@ import type { ContextRegistry } from './context_codec.js';
 
 type Export = (who: number, ...args: number[]) => number;
 
-/** An Async call of this realm waiting for its thread's wake (see wait.ts onWake). */
-export interface Waker { tid: number; wake: () => void }
+/**
+ * An Async wait of this realm (wait.ts waitAsync): the thread's Tid, and what to run when the
+ * core completes it. `wake` runs inside the completer's syscall, after the kernel lock is
+ * released: it must not enter the core, and must not throw.
+ */
+export interface Waker { tid: number; wake(): void }
 
 const TID_INDEX_MASK = (1 << TID_INDEX_BITS) - 1;
 
@@ -46,6 +50,15 @@ export class Core {
   crossRealm = false;
   /** Spin budget (microseconds) of blocking waits; 0 when no spare core exists. */
   spinUs = 0;
+  /**
+   * Polls of the wait cell an Async Call makes before it sleeps, when the reply may come from
+   * another realm (an early answer then costs no event-loop turn); 0 when no spare core exists.
+   */
+  asyncSpin = 0;
+  /** Calls into the core made by this realm (each ST_LOCK_BUSY retry counts): a debug counter. */
+  crossings = 0;
+  /** True while the core's `wake` import runs a waker: code then must not enter the core. */
+  inWake = false;
   /** The caller id for realm-level calls (k_thread_alloc): ADMIN, or a worker's boot Tid. */
   home = ADMIN;
   /** The record where realm-level calls' results go: ADMIN_RECORD, or the boot thread's. */
@@ -55,6 +68,10 @@ export class Core {
   /** Called once, at the first kernel call a process of this realm makes (a worker's start). */
   onFirstCall: (() => void) | undefined = undefined;
   private readonly fns: Export[];
+  private readonly fCall: (tid: number, h: number, oc: number, oclen: number, oa: number, oalen: number, ic: number,
+    iccap: number, ia: number, iacap: number, sync: number, flags: number) => number;
+  private readonly fRecv: (tid: number, h: number, ic: number, iccap: number, ia: number, iacap: number, sync: number, flags: number) => number;
+  private readonly fReply: (tid: number, h: number, oc: number, oclen: number, oa: number, oalen: number, token: number) => number;
   private u8view: Uint8Array;
   /** u8view.buffer and its byteLength, kept in fields: the typed-array getters cost more. */
   private kbuf: ArrayBufferLike;
@@ -65,6 +82,9 @@ export class Core {
 
   private constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory, realm: number, canBlock: boolean) {
     this.fns = exportsOf(instance);
+    this.fCall = this.fns[SYS.k_call]!;
+    this.fRecv = this.fns[SYS.k_recv]!;
+    this.fReply = this.fns[SYS.k_reply]!;
     this.exports = instance.exports as unknown as CoreExports;
     this.memory = memory;
     this.realm = realm;
@@ -90,10 +110,20 @@ export class Core {
     const env = {
       memory,
       wake(tid: number): void {
-        // Called from inside the core: only schedule, never re-enter the core from here. A
-        // Promise job, not queueMicrotask, which costs about 1 us a call in Chromium.
+        // Called from inside the core (after the lock is released) for a thread whose waiter
+        // sleeps. The waker settles a Promise, which never enters the core nor runs user code
+        // before this returns.
         const w = core?.wakers[tid & TID_INDEX_MASK];
-        if (w !== undefined && w.tid === tid >>> 0) void Promise.resolve().then(w.wake);
+        if (w === undefined || w.tid !== tid >>> 0) return;
+        core!.inWake = true;
+        try {
+          w.wake();
+        } catch (e) {
+          // a throw would unwind through the core and drop the other pending wakes
+          queueMicrotask(() => { throw e; });
+        } finally {
+          core!.inWake = false;
+        }
       },
     };
     let instance: WebAssembly.Instance;
@@ -131,17 +161,80 @@ export class Core {
     a9 = 0, a10 = 0, a11 = 0): number {
     const f = this.fns[id]!;
     try {
+      this.crossings++;
       let st = f(who, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
       while (st === ST_LOCK_BUSY) {
         this.waitLock();
+        this.crossings++;
         st = f(who, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
       }
       return st;
     } catch (e) {
-      this.fns[SYS.k_unlock_after_trap]!(who);
-      const cause = e instanceof Error ? e.message : String(e);
-      throw new Error(`kos-ipc: the kernel core trapped in ${EXPORTS[id]!.name} (caller 0x${(who >>> 0).toString(16)}): ${cause}`, { cause: e });
+      throw this.trapped(id, who, e);
     }
+  }
+
+  // The hot path's entries: Core.sys specialised to the arity of k_call, k_recv and k_reply
+  // (a call site that always reaches the same export with its exact arguments). The same
+  // declared exports, the same lock retry and trap handling.
+
+  /** sys(SYS.k_call, ...). */
+  call(tid: number, h: number, oc: number, oclen: number, oa: number, oalen: number, ic: number, iccap: number,
+    ia: number, iacap: number, sync: number, flags: number): number {
+    const f = this.fCall;
+    try {
+      this.crossings++;
+      let st = f(tid, h, oc, oclen, oa, oalen, ic, iccap, ia, iacap, sync, flags);
+      while (st === ST_LOCK_BUSY) {
+        this.waitLock();
+        this.crossings++;
+        st = f(tid, h, oc, oclen, oa, oalen, ic, iccap, ia, iacap, sync, flags);
+      }
+      return st;
+    } catch (e) {
+      throw this.trapped(SYS.k_call, tid, e);
+    }
+  }
+
+  /** sys(SYS.k_recv, ...). */
+  recv(tid: number, h: number, ic: number, iccap: number, ia: number, iacap: number, sync: number, flags: number): number {
+    const f = this.fRecv;
+    try {
+      this.crossings++;
+      let st = f(tid, h, ic, iccap, ia, iacap, sync, flags);
+      while (st === ST_LOCK_BUSY) {
+        this.waitLock();
+        this.crossings++;
+        st = f(tid, h, ic, iccap, ia, iacap, sync, flags);
+      }
+      return st;
+    } catch (e) {
+      throw this.trapped(SYS.k_recv, tid, e);
+    }
+  }
+
+  /** sys(SYS.k_reply, ...). */
+  reply(tid: number, h: number, oc: number, oclen: number, oa: number, oalen: number, token: number): number {
+    const f = this.fReply;
+    try {
+      this.crossings++;
+      let st = f(tid, h, oc, oclen, oa, oalen, token);
+      while (st === ST_LOCK_BUSY) {
+        this.waitLock();
+        this.crossings++;
+        st = f(tid, h, oc, oclen, oa, oalen, token);
+      }
+      return st;
+    } catch (e) {
+      throw this.trapped(SYS.k_reply, tid, e);
+    }
+  }
+
+  /** A trap escaped export `id`: release the lock if `who` held it; the error to throw. */
+  private trapped(id: number, who: number, e: unknown): Error {
+    this.fns[SYS.k_unlock_after_trap]!(who);
+    const cause = e instanceof Error ? e.message : String(e);
+    return new Error(`kos-ipc: the kernel core trapped in ${EXPORTS[id]!.name} (caller 0x${(who >>> 0).toString(16)}): ${cause}`, { cause: e });
   }
 
   /** Runs onFirstCall once. */

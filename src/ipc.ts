@@ -1,15 +1,19 @@
 /**
  * Call, Recv and Reply for one process in this realm: argument checks, staging, the core's
- * k_call / k_recv / k_reply, the wait (blocking or Async), k_finish or k_cancel, and what the
- * status means at the API. docs/architecture.md draws a Call crossing this layer.
+ * k_call / k_recv / k_reply, the wait (blocking or Async), the status (read from the thread's
+ * record, or k_cancel on timeout), and what it means at the API. docs/architecture.md draws a
+ * Call crossing this layer.
  * @internal
  */
-import { SYS, ST_OK, ST_WOULD_BLOCK, ST_DEADLOCK, ST_DEAD, ST_TIMEOUT, ST_INVALID_MSG, ST_NOT_CONNECTED, T_RX_CLEN, T_RX_ALEN, T_RX_HANDLE, T_RX_TASK, T_RX_TOKEN } from './abi.js';
+import {
+  SYS, ST_OK, ST_WOULD_BLOCK, ST_DEADLOCK, ST_DEAD, ST_TIMEOUT, ST_INVALID_MSG, ST_NOT_CONNECTED, T_RX_CLEN, T_RX_ALEN,
+  T_RX_HANDLE, T_RX_TASK, T_RX_TOKEN, STAGE_KEEP,
+} from './abi.js';
 import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import type { ThreadPool } from './thread_pool.js';
-import { stage, deliverIn, OUT, IN, BOTH } from './message_io.js';
-import { waitBlocking, onWake } from './wait.js';
+import { stage, deliverIn, trimStage, OUT, IN, BOTH } from './message_io.js';
+import { waitBlocking, waitAsync, finished } from './wait.js';
 import { toRetcode } from './status.js';
 import { handleArg, timeoutArg, u32Arg } from './args.js';
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
@@ -72,7 +76,7 @@ function blockingCore(p: IpcProcess, fn: string): Core {
 function startCall(fn: string, core: Core, th: Thread, h: number, out: unknown, inn: unknown, s: number, flags: number): number {
   const st = stage(core, th, fn, out, inn, BOTH);
   if (st !== ST_OK) return st;
-  const r = core.sys(SYS.k_call, th.tid, h, th.oc, th.oclen, th.oa, th.oalen, th.ic, th.iccap, th.ia, th.iacap, s, flags);
+  const r = core.call(th.tid, h, th.oc, th.oclen, th.oa, th.oalen, th.ic, th.iccap, th.ia, th.iacap, s, flags);
   if (r === ST_DEADLOCK) {
     throw new Error(`${fn}: the server behind handle ${h} runs on this same thread, so a blocking ` +
       `call would never return; use ${fn}Async instead`);
@@ -83,7 +87,7 @@ function startCall(fn: string, core: Core, th: Thread, h: number, out: unknown, 
 function startRecv(fn: string, core: Core, th: Thread, h: number, inn: unknown, s: number, flags: number): number {
   const st = stage(core, th, fn, null, inn, IN);
   if (st !== ST_OK) return st;
-  const r = core.sys(SYS.k_recv, th.tid, h, th.ic, th.iccap, th.ia, th.iacap, s, flags);
+  const r = core.recv(th.tid, h, th.ic, th.iccap, th.ia, th.iacap, s, flags);
   if (r === ST_DEADLOCK) {
     throw new Error(`${fn}: every client of handle ${h} runs on this same thread, so a blocking ` +
       `Recv would never return; use ${fn}Async instead`);
@@ -91,9 +95,12 @@ function startRecv(fn: string, core: Core, th: Thread, h: number, inn: unknown, 
   return r;
 }
 
-/** The status of a completed (or timed-out) wait. */
+/**
+ * The status of a wait that ended: read from the thread's record when the syscall completed
+ * (no core entry: see wait.ts finished), k_cancel when the timeout passed first.
+ */
 function finish(core: Core, th: Thread, completed: boolean): number {
-  return completed ? core.sys(SYS.k_finish, th.tid) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
+  return completed ? finished(core, th) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
 }
 
 /** The API's answer for a Call or Recv that ended with status `st`. */
@@ -115,7 +122,9 @@ function end(p: IpcProcess, fn: string, core: Core, th: Thread, st: number, inn:
 
 /**
  * The blocking forms: Call / CallEx (`recv` false: `out` is the request) and Recv / RecvEx
- * (`recv` true); blocks this thread until the call completes, an error, or the timeout.
+ * (`recv` true); blocks this thread until the call completes, an error, or the timeout. One
+ * core entry when nothing waits (k_call or k_recv); the status of a completed wait is read
+ * from the thread's record. Allocates nothing.
  */
 export function ipcSync(p: IpcProcess, fn: string, recv: boolean, handle: Handle, out: SMsgHdr | null,
   inn: SMsgHdr, mdelay: number, sync: Handle): Retcode {
@@ -130,13 +139,39 @@ export function ipcSync(p: IpcProcess, fn: string, recv: boolean, handle: Handle
     if (waited) st = finish(core, th, waitBlocking(core, th, timeout, core));
     return end(p, fn, core, th, st, inn, waited, recv);
   } finally {
+    if (th.stageCap > STAGE_KEEP) trimStage(core, th);
     p.pool!.release(th);
   }
 }
 
 /**
- * The Async forms of Call and Recv: one Promise per call, settled from the wake callback.
- * Programmer errors become rejections, as they would in an async function.
+ * An Async wait of ipcAsync ended (wait.ts settle): collect the status, deliver, settle the
+ * call's Promise, give the thread back. Runs inside the completer's syscall when the wake came
+ * from this realm's `wake` import (core.inWake): it then reads memory only, and a staging
+ * buffer to give back waits for a microtask (which enters the core).
+ */
+function asyncDone(th: Thread, completed: boolean): void {
+  const core = th.core!, p = th.owner as IpcProcess, fn = th.fn, inn = th.inn!, recv = th.recv;
+  const resolve = th.resolve, reject = th.reject;
+  th.owner = null; th.inn = null; th.resolve = noop; th.reject = noop;
+  try {
+    resolve(end(p, fn, core, th, finish(core, th, completed), inn, true, recv));
+  } catch (e) {
+    reject(e);
+  } finally {
+    if (th.stageCap <= STAGE_KEEP) p.pool!.release(th);
+    else if (!core.inWake) { trimStage(core, th); p.pool!.release(th); }
+    else queueMicrotask(() => { trimStage(core, th); p.pool!.release(th); });
+  }
+}
+
+function noop(): void { /* no call in flight */ }
+
+/**
+ * The Async forms of Call and Recv: one Promise per call (in one realm, nothing else is
+ * allocated), settled from the wake. Programmer errors become rejections, as they would in an
+ * async function. A Call whose server runs in another realm first polls for an early answer
+ * (core.asyncSpin polls) before it sleeps.
  */
 export function ipcAsync(p: IpcProcess, fn: string, recv: boolean, handle: Handle, out: SMsgHdr | null,
   inn: SMsgHdr, mdelay: number, sync: Handle): Promise<Retcode> {
@@ -153,32 +188,34 @@ export function ipcAsync(p: IpcProcess, fn: string, recv: boolean, handle: Handl
   }
   if (typeof th === 'number') return Promise.resolve(th);
   const thread = th;
-  let st: number;
+  let armed = false;
   try {
-    st = recv ? startRecv(fn, core, thread, h, inn, s, 0) : startCall(fn, core, thread, h, out, inn, s, 0);
-    if (st !== ST_WOULD_BLOCK) return Promise.resolve(end(p, fn, core, thread, st, inn, false, recv));
+    let st = recv ? startRecv(fn, core, thread, h, inn, s, 0) : startCall(fn, core, thread, h, out, inn, s, 0);
+    const waited = st === ST_WOULD_BLOCK;
+    if (waited) {
+      // k_call's r0: the reply may come from another realm, so an early answer is worth a poll
+      const spin = !recv && core.asyncSpin > 0 && core.res(thread.rec, 0) !== 0 ? core.asyncSpin : 0;
+      if (!waitAsync(core, thread, timeout, core.crossRealm, spin, asyncDone)) {
+        armed = true;
+        thread.owner = p; thread.fn = fn; thread.recv = recv; thread.inn = inn;
+        return new Promise<Retcode>(thread.executor);
+      }
+      st = finished(core, thread);
+    }
+    return Promise.resolve(end(p, fn, core, thread, st, inn, waited, recv));
   } catch (e) {
-    st = ST_OK;
     return Promise.reject(e);
   } finally {
-    if (st! !== ST_WOULD_BLOCK) p.pool!.release(thread);
+    if (!armed) {
+      if (thread.stageCap > STAGE_KEEP) trimStage(core, thread);
+      p.pool!.release(thread);
+    }
   }
-  return new Promise<Retcode>((resolve, reject) => {
-    onWake(core, thread, timeout, core.crossRealm, (completed) => {
-      try {
-        resolve(end(p, fn, core, thread, finish(core, thread, completed), inn, true, recv));
-      } catch (e) {
-        reject(e);
-      } finally {
-        p.pool!.release(thread);
-      }
-    });
-  });
 }
 
 /**
  * Reply: sends `msgOut` to the call `msgOut.threadId` names (the token Recv reported; 0: the
- * oldest call received on `handle` and not answered). Never waits.
+ * oldest call received on `handle` and not answered). Never waits; one core entry.
  */
 export function reply(p: IpcProcess, fn: string, handle: Handle, msgOut: SMsgHdr): Retcode {
   const core = p.local(fn);
@@ -189,9 +226,10 @@ export function reply(p: IpcProcess, fn: string, handle: Handle, msgOut: SMsgHdr
   if (typeof th === 'number') return th;
   try {
     let st = stage(core, th, fn, msgOut, null, OUT);
-    if (st === ST_OK) st = core.sys(SYS.k_reply, th.tid, h, th.oc, th.oclen, th.oa, th.oalen, token);
+    if (st === ST_OK) st = core.reply(th.tid, h, th.oc, th.oclen, th.oa, th.oalen, token);
     return statusOf(p, fn, st);
   } finally {
+    if (th.stageCap > STAGE_KEEP) trimStage(core, th);
     p.pool!.release(th);
   }
 }

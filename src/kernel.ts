@@ -9,7 +9,7 @@ import { Process } from './process.js';
 import { platform } from './platform/index.js';
 import type { Platform, ProcessExit } from './platform/types.js';
 import { SYS, ADMIN, ADMIN_RECORD, MAX_PROCS, MAX_RULES, ST_OK, STATS, STAT_NAMES } from './abi.js';
-import { checkOptions, memoryPages, spinBudget, type KernelOptions } from './kernel_options.js';
+import { checkOptions, memoryPages, spinBudget, asyncSpinPolls, type KernelOptions } from './kernel_options.js';
 import { StaticChannels, checkName, type Endpoints } from './static_channels.js';
 import { Workers } from './workers.js';
 import { parseInit, type InitDescription } from './init.js';
@@ -104,6 +104,7 @@ export class Kernel {
     if (st !== ST_OK) throw new Error(`Kernel.create: the core could not initialise its tables (status ${st}); give more memoryMiB`);
     const spinUs = spinBudget(options, plat.parallelism());
     core.spinUs = spinUs;
+    core.asyncSpin = asyncSpinPolls(options, plat.parallelism());
     const kernel = new Kernel(core, module, plat, spinUs, debug, options.onProcessError);
     if (options.policy) kernel.setPolicy(options.policy);
     return kernel;

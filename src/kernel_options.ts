@@ -18,6 +18,13 @@ export interface KernelOptions {
    * a spare core, else 0). `false` or 0 disables spinning.
    */
   spin?: number | boolean;
+  /**
+   * Polls of its wait cell an Async Call makes before it sleeps, when its server runs in another
+   * realm (the browser page or Node main thread calling a worker): an answer that comes within
+   * them costs no event-loop turn. Default: 4096 when the machine has a spare core, else 0;
+   * `false` or 0 disables it.
+   */
+  asyncSpin?: number | boolean;
   /** The security policy (default: grant everything). */
   policy?: Policy;
   /**
@@ -47,6 +54,10 @@ export function checkOptions(o: KernelOptions): void {
   if (o.spin !== undefined && typeof o.spin !== 'boolean' && (typeof o.spin !== 'number' || !(o.spin >= 0))) {
     throw new TypeError(`Kernel.create: spin must be a number of microseconds or a boolean, got ${String(o.spin)}`);
   }
+  if (o.asyncSpin !== undefined && typeof o.asyncSpin !== 'boolean' &&
+      (typeof o.asyncSpin !== 'number' || !Number.isInteger(o.asyncSpin) || o.asyncSpin < 0)) {
+    throw new TypeError(`Kernel.create: asyncSpin must be a number of polls (an integer from 0) or a boolean, got ${String(o.asyncSpin)}`);
+  }
   if (o.onProcessError !== undefined && typeof o.onProcessError !== 'function') {
     throw new TypeError(`Kernel.create: onProcessError must be a function (process, error) => void, got ${typeof o.onProcessError}`);
   }
@@ -67,4 +78,13 @@ export function memoryPages(o: KernelOptions): { initial: number; maximum: numbe
 export function spinBudget(o: KernelOptions, parallelism: number): number {
   const spin = o.spin;
   return spin === false ? 0 : typeof spin === 'number' ? Math.max(0, spin) : parallelism > 1 ? 50 : 0;
+}
+
+/** Polls of an Async Call's early-answer check by default, when a spare core exists. */
+export const ASYNC_SPIN_POLLS = 4096;
+
+/** An Async Call's early-answer polls: the option, or ASYNC_SPIN_POLLS when a spare core exists. */
+export function asyncSpinPolls(o: KernelOptions, parallelism: number): number {
+  const v = o.asyncSpin;
+  return v === false ? 0 : typeof v === 'number' ? v : parallelism > 1 ? ASYNC_SPIN_POLLS : 0;
 }

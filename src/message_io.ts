@@ -13,34 +13,80 @@ import type { Thread } from './thread.js';
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+/** Up to this many bytes a copy moves 32-bit words in a loop; longer ones take one set(). */
+const WORD_COPY_MAX = 64;
+
 /**
- * Copies src[0, n) into kernel memory at `at`. A whole buffer goes with one set() (no view);
- * a short prefix with a loop (a subarray view costs more than the bytes).
+ * What stage() learned about one buffer the last time a thread's syscall used it. A typed
+ * array's buffer, offset and length never change (a detached buffer's length becomes 0, which
+ * the check sees), and its getters cost more than the bytes of a short message, so a call
+ * that reuses its buffers reads one getter (`length`) per buffer.
  */
-function copyIn(u8: Uint8Array, at: number, src: Uint8Array, n: number, whole: number): void {
-  if (n === whole) u8.set(src, at);
-  else if (n < 128) for (let k = 0; k < n; k++) u8[at + k] = src[k]!;
-  else u8.set(src.subarray(0, n), at);
+export class BufInfo {
+  view: Uint8Array | null = null;
+  /** view.length */
+  len = 0;
+  /** The view's kernel address when it lies in kernel memory (used in place), else -1. */
+  addr = -1;
+  /** The view's whole 32-bit words (byteOffset a multiple of 4, not in kernel memory), else null. */
+  w32: Int32Array | null = null;
+}
+
+/** `info`, describing `view` (relearned when the view is another one, or its length changed). */
+function learn(core: Core, info: BufInfo, view: Uint8Array): BufInfo {
+  const len = view.length;
+  if (info.view === view && info.len === len) return info;
+  info.view = view;
+  info.len = len;
+  info.addr = core.inKernel(view) ? view.byteOffset : -1;
+  const off = view.byteOffset;
+  info.w32 = info.addr < 0 && (off & 3) === 0 && len >= 4 && len <= 4 * WORD_COPY_MAX
+    ? new Int32Array(view.buffer, off, len >> 2) : null;
+  return info;
 }
 
 /**
- * Copies n bytes of kernel memory at `at` into dst[0, n). Short copies read 32-bit words (the
- * staging area is 8-aligned) instead of bytes; long ones take a view and set().
+ * Copies src[0, n) (described by `info`) into kernel memory at `at` (8-aligned): short copies as
+ * 32-bit words, long ones with one set().
  */
-function copyOut(core: Core, dst: Uint8Array, at: number, n: number): void {
-  const u8 = core.u8(at + n); // first: refreshes the views if the memory grew
-  if (n >= 128) { dst.set(u8.subarray(at, at + n)); return; }
+function copyIn(core: Core, at: number, info: BufInfo, n: number): void {
+  const src = info.view!;
+  const u8 = core.u8(at + n);
+  if (n > WORD_COPY_MAX) { u8.set(n === info.len ? src : src.subarray(0, n), at); return; }
   let k = 0;
-  if ((at & 3) === 0) {
+  const w = info.w32;
+  if (w !== null) {
     const i32 = core.i32;
+    const base = at >> 2, words = n >> 2;
+    for (let j = 0; j < words; j++) i32[base + j] = w[j]!;
+    k = words << 2;
+  }
+  for (; k < n; k++) u8[at + k] = src[k]!;
+}
+
+/**
+ * Copies n bytes of kernel memory at `at` (8-aligned) into the view `info` describes: short copies
+ * as 32-bit words, long ones with one set().
+ */
+function copyOut(core: Core, info: BufInfo, at: number, n: number): void {
+  const dst = info.view!;
+  const u8 = core.u8(at + n); // first: refreshes the views if the memory grew
+  if (n > WORD_COPY_MAX) { dst.set(u8.subarray(at, at + n)); return; }
+  let k = 0;
+  const w = info.w32;
+  const i32 = core.i32;
+  if (w !== null) {
+    const base = at >> 2, words = n >> 2;
+    for (let j = 0; j < words; j++) w[j] = i32[base + j]!;
+    k = words << 2;
+  } else {
     for (let i = at >> 2; k + 4 <= n; k += 4) {
-      const w = i32[i++]!;
-      dst[k] = w; dst[k + 1] = w >>> 8; dst[k + 2] = w >>> 16; dst[k + 3] = w >>> 24;
+      const v = i32[i++]!;
+      dst[k] = v; dst[k + 1] = v >>> 8; dst[k + 2] = v >>> 16; dst[k + 3] = v >>> 24;
     }
   }
   for (; k < n; k++) dst[k] = u8[at + k]!;
 }
-
 
 function headerOf(fn: string, arg: string, hdr: unknown, pack: string): SMsgHdr {
   if (!(hdr instanceof SMsgHdr)) {
@@ -56,9 +102,13 @@ function headerOf(fn: string, arg: string, hdr: unknown, pack: string): SMsgHdr 
 }
 
 /** Bytes of the constant part that will travel: its declared size, clamped to the buffer. */
-function sentBytes(c: Uint8Array, len: number): number {
+function sentBytes(info: BufInfo): number {
+  const len = info.len;
   if (len < 24) return len;
-  const size = (c[0]! | (c[1]! << 8) | (c[2]! << 16) | (c[3]! << 24)) >>> 0;
+  const w = info.w32;
+  let size: number;
+  if (w !== null) size = w[0]! >>> 0;
+  else { const c = info.view!; size = (c[0]! | (c[1]! << 8) | (c[2]! << 16) | (c[3]! << 24)) >>> 0; }
   return Math.min(len, Math.max(size, 24));
 }
 
@@ -73,6 +123,17 @@ export function ensureStage(core: Core, th: Thread, need: number): number {
   th.stage = core.res(th.rec, 0);
   th.stageCap = core.res(th.rec, 1);
   return ST_OK;
+}
+
+/**
+ * After a call that needed more than STAGE_KEEP bytes of staging: the buffer goes back to the
+ * kernel heap (the next call that needs staging takes a buffer again). Never inside the core's
+ * `wake` import (it enters the core).
+ */
+export function trimStage(core: Core, th: Thread): void {
+  if (core.sys(SYS.k_stage, th.tid, 0) !== ST_OK) return; // ST_DEAD: the process ended, its memory with it
+  th.stage = core.res(th.rec, 0);
+  th.stageCap = core.res(th.rec, 1);
 }
 
 /** Which headers a syscall takes: the outgoing message, the receive buffers, or both. */
@@ -90,61 +151,60 @@ export function stage(core: Core, th: Thread, fn: string, out: unknown, inn: unk
   const o = (which & OUT) === 0 ? null : headerOf(fn, 'msgOut', out, 'PackOutMsg');
   const i = (which & IN) === 0 ? null : headerOf(fn, 'msgIn', inn, 'PackInMsg');
   let need = 0;
-  let ocIn = true, oaIn = true;
-  let ocCopy = 0, ocLen = 0, icLen = 0, iaCap = 0;
-  // typed-array getters (byteLength, buffer) are not free: each is read once
-  if (o) {
-    const c = o.constPart!;
-    ocLen = c.byteLength;
-    ocIn = core.inKernel(c);
-    if (!ocIn) { ocCopy = sentBytes(c, ocLen); need += align8(ocCopy); }
+  let oc: BufInfo | null = null, oa: BufInfo | null = null, ic: BufInfo | null = null, ia: BufInfo | null = null;
+  let ocCopy = 0, oaUsed = 0;
+  if (o !== null) {
+    oc = learn(core, th.bOc, o.constPart!);
+    if (oc.addr < 0) { ocCopy = sentBytes(oc); need += align8(ocCopy); }
     const a = o.arena;
-    if (a && a.used > 0) { oaIn = core.inKernel(a.buffer); if (!oaIn) need += align8(a.used); }
+    if (a !== null) {
+      oaUsed = a.used;
+      if (oaUsed > 0) { oa = learn(core, th.bOa, a.buffer); if (oa.addr < 0) need += align8(oaUsed); }
+    }
   }
-  if (i) {
-    icLen = i.constPart!.byteLength;
-    th.icStaged = !core.inKernel(i.constPart!);
-    if (th.icStaged) need += align8(icLen);
+  if (i !== null) {
+    ic = learn(core, th.bIc, i.constPart!);
+    if (ic.addr < 0) need += align8(ic.len);
     const a = i.arena;
-    iaCap = a !== null ? a.capacity : 0;
-    th.iaStaged = iaCap > 0 && !core.inKernel(a!.buffer);
-    if (th.iaStaged) need += align8(iaCap);
+    if (a !== null) {
+      ia = learn(core, th.bIa, a.buffer);
+      if (ia.len === 0) ia = null;
+      else if (ia.addr < 0) need += align8(ia.len);
+    }
   }
-  if (need > 0) {
+  if (need > th.stageCap) {
     const st = ensureStage(core, th, need);
     if (st !== ST_OK) return st;
   }
   let at = th.stage;
-  const u8 = core.u8(at + need);
-  if (o) {
-    const c = o.constPart!;
-    th.oclen = ocLen;
-    if (ocIn) th.oc = c.byteOffset;
-    else { th.oc = at; copyIn(u8, at, c, ocCopy, ocLen); at += align8(ocCopy); }
-    const a = o.arena;
-    th.oalen = a ? a.used : 0;
-    if (!a || a.used === 0) th.oa = 0;
-    else if (oaIn) th.oa = a.buffer.byteOffset;
-    else { th.oa = at; copyIn(u8, at, a.buffer, a.used, a.capacity); at += align8(a.used); }
+  if (oc !== null) {
+    th.oclen = oc.len;
+    if (oc.addr >= 0) th.oc = oc.addr;
+    else { th.oc = at; copyIn(core, at, oc, ocCopy); at += align8(ocCopy); }
+    th.oalen = oaUsed;
+    if (oa === null) th.oa = 0;
+    else if (oa.addr >= 0) th.oa = oa.addr;
+    else { th.oa = at; copyIn(core, at, oa, oaUsed); at += align8(oaUsed); }
   }
-  if (i) {
-    const c = i.constPart!;
-    th.iccap = icLen;
-    if (th.icStaged) { th.ic = at; at += align8(icLen); } else th.ic = c.byteOffset;
-    const a = i.arena;
-    th.iacap = iaCap;
-    if (iaCap === 0) th.ia = 0;
-    else if (th.iaStaged) { th.ia = at; at += align8(iaCap); } else th.ia = a!.buffer.byteOffset;
+  if (ic !== null) {
+    th.iccap = ic.len;
+    th.icStaged = ic.addr < 0;
+    if (th.icStaged) { th.ic = at; at += align8(ic.len); } else th.ic = ic.addr;
+    if (ia === null) { th.iacap = 0; th.ia = 0; th.iaStaged = false; } else {
+      th.iacap = ia.len;
+      th.iaStaged = ia.addr < 0;
+      if (th.iaStaged) { th.ia = at; at += align8(ia.len); } else th.ia = ia.addr;
+    }
   }
   return ST_OK;
 }
 
 /** After a successful receive: copy what arrived into `hdr`'s buffers and set the arena's use. */
 export function deliverIn(core: Core, th: Thread, hdr: SMsgHdr, clen: number, alen: number): void {
-  if (th.icStaged) copyOut(core, hdr.constPart!, th.ic, clen);
+  if (th.icStaged) copyOut(core, learn(core, th.bIc, hdr.constPart!), th.ic, clen);
   const a = hdr.arena;
   if (a) {
-    if (th.iaStaged && alen > 0) copyOut(core, a.buffer, th.ia, alen);
+    if (th.iaStaged && alen > 0) copyOut(core, learn(core, th.bIa, a.buffer), th.ia, alen);
     a.used = alen;
   }
 }

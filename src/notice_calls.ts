@@ -11,7 +11,7 @@ import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import { withThread, take, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
-import { waitBlocking, onWake } from './wait.js';
+import { waitBlocking, waitAsync } from './wait.js';
 import { toRetcode } from './status.js';
 import { handleArg, u32Arg, timeoutArg } from './args.js';
 import { outArg } from './out.js';
@@ -174,8 +174,9 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
         const rest = Math.max(0, deadline - performance.now());
         const st = tryGet(core, thread, a, rest > 0);
         if (st === ST_WOULD_BLOCK) {
-          done = false;
-          onWake(core, thread, rest, core.crossRealm, (completed) => {
+          const woke = (_: Thread, completed: boolean): void => {
+            // the core's wake import runs this inside the completer's syscall: k_finish must wait
+            if (core.inWake) { queueMicrotask(() => woke(thread, completed)); return; }
             let again = false;
             try {
               const st2 = afterWake(core, thread, completed);
@@ -186,7 +187,14 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
             } finally {
               if (!again) p.pool!.release(thread);
             }
-          });
+          };
+          if (waitAsync(core, thread, rest, core.crossRealm, 0, woke)) {
+            // completed already: collect it now, as a wake would
+            done = false;
+            woke(thread, true);
+          } else {
+            done = false;
+          }
           return;
         }
         if (st === ST_OK) deliver(core, thread, a);

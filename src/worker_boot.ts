@@ -11,6 +11,7 @@ export async function bootWorker(boot: WorkerBoot, canBlock: boolean): Promise<P
   const core = await Core.instantiate(boot.module, boot.memory, boot.realm, canBlock, options);
   core.crossRealm = true;
   core.spinUs = boot.spinUs;
+  core.asyncSpin = boot.asyncSpin;
   // realm-level calls of this worker are made as its boot thread (abi/kernel.mjs)
   core.home = boot.tid;
   core.homeRec = boot.rec;

@@ -71,7 +71,8 @@ export class Workers {
     return {
       module: this.host.module, memory: core.memory, realm, proc: p.index, taskId: p.taskId,
       tid: core.res(ADMIN_RECORD, 0), rec: core.res(ADMIN_RECORD, 1), name: p.name,
-      moduleUrl: this.host.platform.resolveModule(moduleUrl), spinUs: this.host.spinUs, args,
+      moduleUrl: this.host.platform.resolveModule(moduleUrl), spinUs: this.host.spinUs,
+      asyncSpin: core.asyncSpin, args,
       debug: this.host.debug, ...this.loader(),
     };
   }

@@ -74,7 +74,8 @@ export class NkArena {
   }
 
   set used(value: number) {
-    if (!Number.isInteger(value) || value < 0 || value > this.buffer.byteLength) {
+    // length, not byteLength: the same for a Uint8Array, and a cheaper getter
+    if (!Number.isInteger(value) || value < 0 || value > this.buffer.length) {
       throw new RangeError(
         `NkArena.used must be an integer from 0 to the capacity ${this.buffer.byteLength}, ` +
           `got ${typeof value === 'number' ? value : describe(value)}`,
@@ -85,7 +86,7 @@ export class NkArena {
 
   /** Size of the arena in bytes. */
   get capacity(): number {
-    return this.buffer.byteLength;
+    return this.buffer.length;
   }
 }
 

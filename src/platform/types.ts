@@ -48,6 +48,8 @@ export interface WorkerBoot {
   name: string;
   moduleUrl: string;
   spinUs: number;
+  /** Polls of an Async Call's early-answer check (Core.asyncSpin). */
+  asyncSpin: number;
   /** The process's arguments (EntitySetArgs): `thisProcess().args` inside the worker. */
   args: string[];
   /** Instantiate the debug core through @assemblyscript/loader (decoded assertion messages). */
