@@ -57,6 +57,8 @@ export class Core {
   asyncSpin = 0;
   /** Calls into the core made by this realm (each ST_LOCK_BUSY retry counts): a debug counter. */
   crossings = 0;
+  /** Blocking waits of this realm that slept (Atomics.wait) rather than saw the answer while spinning: a debug counter. */
+  sleeps = 0;
   /** True while the core's `wake` import runs a waker: code then must not enter the core. */
   inWake = false;
   /** The caller id for realm-level calls (k_thread_alloc): ADMIN, or a worker's boot Tid. */

@@ -5,8 +5,8 @@
  * the cell from 0 to 2, and the completer, seeing 2, wakes it (the futex notify, and the
  * realm's `wake` import) once it has released the kernel lock.
  *
- * - waitBlocking: spins on the cell for a bounded time when a spare core exists (the clock is
- *   read only every 1024 polls, and not at all before the first 1024), then Atomics.wait;
+ * - waitBlocking: spins on the cell for a bounded time when a spare core exists (a number of
+ *   polls measured once to last that long: no clock is read while spinning), then Atomics.wait;
  * - waitAsync: an optional bounded spin in polls (an Async Call whose reply comes from another
  *   realm), then the realm's `wake` import, plus Atomics.waitAsync when the completer may run
  *   in another realm; a timer for a finite timeout.
@@ -26,8 +26,6 @@ export const CELL_BUSY = 0;
 export const CELL_DONE = 1;
 export const CELL_SLEEPING = 2;
 
-/** Polls between two clock readings while spinning (and before the first one). */
-const POLLS_PER_CLOCK = 1024;
 
 export interface SpinPolicy {
   /** Spin budget in microseconds before Atomics.wait; 0 disables spinning. */
@@ -56,34 +54,63 @@ export function waitBlocking(core: Core, th: Thread, timeoutMs: number, spin: Sp
   const idx = th.cell;
   if (Atomics.load(i32, idx) === CELL_DONE) return true;
   if (timeoutMs <= 0) return false;
-  let start = -1;
-  if (spin.spinUs > 0) {
-    // the first POLLS_PER_CLOCK polls read no clock: most answers come within them
-    for (let n = 1; ; n++) {
-      if (Atomics.load(i32, idx) === CELL_DONE) return true;
-      if ((n & (POLLS_PER_CLOCK - 1)) === 0) {
-        const t = now();
-        if (start < 0) start = t;
-        else if (t - start >= Math.min(spin.spinUs / 1000, timeoutMs)) break;
-      }
-    }
-  } else {
-    start = now();
-  }
-  const deadline = start + timeoutMs;
+  if (spin.spinUs > 0 && poll(i32, idx, spinPolls(spin.spinUs, timeoutMs))) return true;
+  core.sleeps++;
+  return sleep(i32, idx, timeoutMs);
+}
+
+/** Sleeps until the cell is set (true) or `timeoutMs` has passed (false). */
+function sleep(i32: Int32Array, idx: number, timeoutMs: number): boolean {
+  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
   for (;;) {
     const v = Atomics.load(i32, idx);
     if (v === CELL_DONE) return true;
     // announce the sleep; the completer then notifies (a lost race leaves the cell at 1)
     if (v === CELL_BUSY && Atomics.compareExchange(i32, idx, CELL_BUSY, CELL_SLEEPING) !== CELL_BUSY) continue;
-    if (timeoutMs === Infinity) {
+    if (deadline === Infinity) {
       Atomics.wait(i32, idx, CELL_SLEEPING);
     } else {
-      const rest = deadline - now();
+      const rest = deadline - performance.now();
       if (rest <= 0) return Atomics.load(i32, idx) === CELL_DONE;
       Atomics.wait(i32, idx, CELL_SLEEPING, rest);
     }
   }
+}
+
+/** Polls of a wait cell per microsecond in this realm, measured once (pollRate). */
+let pollsPerUs = 0;
+
+/**
+ * Polls that last `spinUs` microseconds (at most `timeoutMs`) in this realm. The spin reads no
+ * clock: a clock reading costs as much as a hundred polls, and in a Node worker
+ * performance.now() allocates; the rate is measured once per realm instead.
+ */
+export function spinPolls(spinUs: number, timeoutMs: number): number {
+  if (pollsPerUs === 0) pollsPerUs = pollRate();
+  return Math.ceil(pollsPerUs * Math.min(spinUs, timeoutMs * 1000));
+}
+
+/** Polls the cell up to `n` times: true as soon as it is set. The spin of every wait. */
+function poll(i32: Int32Array, idx: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (Atomics.load(i32, idx) === CELL_DONE) return true;
+  return false;
+}
+
+/**
+ * How many polls run in a microsecond here: poll() itself timed on an idle cell, the best of a
+ * few rounds (the first ones run before it is optimized), at least 1.
+ */
+function pollRate(): number {
+  const i32 = new Int32Array(new SharedArrayBuffer(64));
+  const n = 20000;
+  let best = 0;
+  for (let round = 0; round < 12; round++) {
+    const t0 = performance.now();
+    poll(i32, 0, n);
+    const us = (performance.now() - t0) * 1000;
+    if (us > 0) best = Math.max(best, n / us);
+  }
+  return Math.max(1, Math.min(best, 10000));
 }
 
 /** Ends thread `th`'s armed Async wait (once): disarms it, then runs its `done`. */

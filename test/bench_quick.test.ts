@@ -19,7 +19,7 @@ test('kos-ipc bench --quick --json on the worker-to-worker Call prints a valid r
   assert.is(doc.schema, 1);
   assert.is(doc.failed_count, 0);
   assert.equal(doc.scenarios.map((s) => s.id).sort(),
-    ['atomics.w2w.spin', 'comlink.main', 'channel.w2w', 'kos.w2w.spin', 'postmessage.main', 'synckit.main'].sort());
+    ['atomics.w2w.tight', 'atomics.w2w.spin', 'comlink.main', 'channel.w2w', 'kos.w2w.spin', 'postmessage.main', 'synckit.main'].sort());
   for (const s of doc.scenarios) {
     assert.is(s.status, 'ok', `${s.id}: ${s.error}`);
     for (const k of ['median_us', 'p99_us', 'mean_us', 'ops_per_s', 'samples_count'] as const) {
@@ -27,7 +27,12 @@ test('kos-ipc bench --quick --json on the worker-to-worker Call prints a valid r
     }
   }
   const kos = doc.scenarios.find((s) => s.id === 'kos.w2w.spin')!;
-  assert.is(kos.floor_id, 'atomics.w2w.spin');
+  assert.is(kos.floor_id, 'atomics.w2w.tight');
+  // the probe after the timing: 3 core calls a round trip (k_call; k_reply and k_recv)
+  assert.is(kos.crossings_per_round_trip_count, 3);
+  assert.is(kos.client_crossings_per_round_trip_count, 1);
+  assert.ok(typeof kos.gc_per_100k_calls_count === 'number' && kos.gc_per_100k_calls_count >= 0);
+  assert.ok(finitePositive(kos.kernel_heap_bytes), `kernel_heap_bytes = ${kos.kernel_heap_bytes}`);
   assert.ok(kos.best_peer_id !== null && kos.peer_ids.includes(kos.best_peer_id));
   assert.ok(finitePositive(kos.ratio_to_floor), `ratio_to_floor = ${kos.ratio_to_floor}`);
   assert.ok(finitePositive(kos.ratio_to_best_peer), `ratio_to_best_peer = ${kos.ratio_to_best_peer}`);

@@ -6,6 +6,8 @@
  * same time), then posts its `result` or an `error`.
  */
 import { measureAsync, measureSync, type MeasureSpec, type Sampled } from './measure.js';
+import type { Measurement } from './stats.js';
+import type { ProbeFigures } from './probe.js';
 
 /** What every measuring client is told. */
 export interface ClientConfig {
@@ -37,8 +39,11 @@ export function busName(id: string): string {
  * Client side: measures the round trip `rt` (blocking or async) and reports it. Errors are
  * reported, not thrown: the runner records them in the scenario's row.
  */
-export async function runClient(cfg: ClientConfig, make: () => { rt: () => void } | { rtAsync: () => Promise<unknown> }
-  | Promise<{ rt: () => void } | { rtAsync: () => Promise<unknown> }>): Promise<void> {
+/** A client's round trip, blocking or async, and optionally its probe (probe.ts), run after the timing. */
+export type ClientRoundTrip = ({ rt: () => void } | { rtAsync: () => Promise<unknown> }) &
+  { probe?: (m: Measurement) => Promise<ProbeFigures> };
+
+export async function runClient(cfg: ClientConfig, make: () => ClientRoundTrip | Promise<ClientRoundTrip>): Promise<void> {
   const bus = new BroadcastChannel(cfg.bus);
   const post = (m: BusMessage): void => bus.postMessage(m);
   let go: () => void = () => undefined;
@@ -51,6 +56,8 @@ export async function runClient(cfg: ClientConfig, make: () => { rt: () => void 
   try {
     const f = await make();
     const sampled = 'rt' in f ? await measureSync(f.rt, cfg.spec, ready) : await measureAsync(f.rtAsync, cfg.spec, ready);
+    // the probe runs alone: with several clients it would run while the others still measure
+    if (f.probe && !cfg.barrier) Object.assign(sampled.measurement, await f.probe(sampled.measurement));
     // one client's samples are only needed to merge several clients
     post({ type: 'result', index: cfg.index, sampled: cfg.barrier ? sampled : { ...sampled, samples_us: [] } });
   } catch (e) {

@@ -7,6 +7,7 @@ import type { RunContext } from './context.js';
 import { spinFor } from './context.js';
 import type { Measurement } from './stats.js';
 import { UsageError } from './options.js';
+import { ASYNC_SPIN_POLLS } from '../kernel_options.js';
 import { kosMain, kosRealm, kosWorkers } from './suites/kos.js';
 import { copyInto, pingPongMain, pingPongWorkers, promiseRendezvous } from './suites/floors.js';
 import { channelRealm, channelWorkers, comlink, postMessageMain, synckit } from './suites/peers.js';
@@ -33,6 +34,11 @@ export interface Scenario {
 }
 
 const KIB = 1024;
+/** Client workers of the many-clients rows (64: spin is off on any machine with fewer cores). */
+const CLIENTS = [1, 4, 16, 64];
+/** The scale row: processes in the kernel (clients and server included) and handles in the client. */
+const SCALE_PROCESSES = 1000;
+const SCALE_HANDLES = 100000;
 const SIZES: [string, number][] = [['1k', KIB], ['4k', 4 * KIB], ['64k', 64 * KIB]];
 const label = (n: number): string => (n >= KIB ? `${n / KIB} KiB` : `${n} B`);
 const BASE = 64;
@@ -44,6 +50,7 @@ const S_SIZE = 'request size (worker ↔ worker, blocking)';
 const S_REALM = 'one realm, async';
 const S_MAIN = 'Node main thread → worker, async';
 const S_MANY = 'many clients, one server (64 B)';
+const S_SCALE = 'a full kernel: 1,000 processes, 100,000 handles (worker ↔ worker, 64 B)';
 const S_GEN = 'generated proxy vs raw Call (worker ↔ worker, 64 B arena)';
 const S_CODEC = 'encode + decode a 4 KiB message (one thread)';
 
@@ -58,10 +65,12 @@ export function catalog(): Scenario[] {
   };
 
   add({ id: 'kos.w2w.spin', name: 'kos-ipc Call, spin then wait', section: S_W2W, kind: 'kos',
-    floor: 'atomics.w2w.spin', peers: CROSS_PEERS, run: (c) => w2w(c, 'kos.w2w.spin', BASE, false, true) });
+    floor: 'atomics.w2w.tight', peers: CROSS_PEERS, needs: ['atomics.w2w.spin'], run: (c) => w2w(c, 'kos.w2w.spin', BASE, false, true) });
   add({ id: 'kos.w2w.wait', name: 'kos-ipc Call, pure wait (spin: 0)', section: S_W2W, kind: 'kos',
     floor: 'atomics.w2w.wait', peers: CROSS_PEERS, run: (c) => w2w(c, 'kos.w2w.wait', BASE, false, false) });
-  add({ id: 'atomics.w2w.spin', name: 'Atomics ping-pong, spin then wait', section: S_W2W, kind: 'floor',
+  add({ id: 'atomics.w2w.tight', name: 'Atomics ping-pong, tight (polls, no clock)', section: S_W2W, kind: 'floor',
+    run: (c) => pingPongWorkers(c, 'atomics.w2w.tight', { clients: 1, size_bytes: BASE }, spinFor(c, 2), true) });
+  add({ id: 'atomics.w2w.spin', name: 'Atomics ping-pong, kos-ipc\'s spin then wait', section: S_W2W, kind: 'floor',
     run: (c) => pingPongWorkers(c, 'atomics.w2w.spin', { clients: 1, size_bytes: BASE }, spinFor(c, 2)) });
   add({ id: 'atomics.w2w.wait', name: 'Atomics ping-pong, pure wait', section: S_W2W, kind: 'floor',
     run: (c) => pingPongWorkers(c, 'atomics.w2w.wait', { clients: 1, size_bytes: BASE }, 0) });
@@ -83,7 +92,7 @@ export function catalog(): Scenario[] {
   for (const [tag, n] of [['64', BASE] as [string, number], ...SIZES]) {
     const base = n === BASE;
     add({ id: `kos.alloc.${tag}`, name: `kos-ipc Call, ${label(n)} in place (process.alloc)`, section: S_SIZE, kind: 'kos',
-      size_bytes: n, floor: base ? 'atomics.w2w.spin' : `atomics.size.${tag}`, peers: base ? CROSS_PEERS : [`channel.size.${tag}`],
+      size_bytes: n, floor: base ? 'atomics.w2w.tight' : `atomics.size.${tag}`, peers: base ? CROSS_PEERS : [`channel.size.${tag}`],
       run: (c) => w2w(c, `kos.alloc.${tag}`, n, true, true) });
   }
   for (const [tag, n] of SIZES) {
@@ -105,16 +114,19 @@ export function catalog(): Scenario[] {
     run: (c) => channelRealm(c, BASE) });
 
   add({ id: 'kos.main.async', name: 'kos-ipc CallAsync main → server worker', section: S_MAIN, kind: 'kos',
-    floor: 'atomics.main.async', peers: CROSS_PEERS, run: (c) => kosMain(c, BASE, spinFor(c, 2)) });
+    floor: 'atomics.main.spin', peers: CROSS_PEERS, needs: ['atomics.main.async'], run: (c) => kosMain(c, BASE, spinFor(c, 2)) });
+  add({ id: 'atomics.main.spin', name: 'Atomics main ↔ worker, polls then waitAsync', section: S_MAIN, kind: 'floor',
+    run: (c) => pingPongMain(c, BASE, spinFor(c, 2), c.cores_count > 1 ? ASYNC_SPIN_POLLS : 0) });
   add({ id: 'atomics.main.async', name: 'Atomics.waitAsync main ↔ worker', section: S_MAIN, kind: 'floor',
     run: (c) => pingPongMain(c, BASE, spinFor(c, 2)) });
 
-  for (const n of [1, 4, 16]) {
+  for (const n of CLIENTS) {
     add({ id: `kos.clients.${n}`, name: `kos-ipc Call, ${n} client worker${n > 1 ? 's' : ''}`, section: S_MANY, kind: 'kos',
-      clients_count: n, floor: n === 1 ? 'atomics.w2w.spin' : `atomics.clients.${n}`, peers: [n === 1 ? 'channel.w2w' : `channel.clients.${n}`],
+      clients_count: n, floor: n === 1 ? 'atomics.w2w.tight' : `atomics.clients.${n}`,
+      peers: [n === 1 ? 'channel.w2w' : `channel.clients.${n}`].filter((id) => id !== 'channel.clients.64'),
       run: (c) => kosWorkers(c, `kos.clients.${n}`, { clients: n, size_bytes: BASE, alloc: false, spin_us: spinFor(c, n + 1) }) });
   }
-  for (const n of [4, 16]) {
+  for (const n of CLIENTS.filter((n) => n > 1)) {
     add({ id: `atomics.clients.${n}`, name: `Atomics ping-pong, ${n} clients`, section: S_MANY, kind: 'floor', clients_count: n,
       run: (c) => pingPongWorkers(c, `atomics.clients.${n}`, { clients: n, size_bytes: BASE }, spinFor(c, n + 1)) });
   }
@@ -122,6 +134,11 @@ export function catalog(): Scenario[] {
     add({ id: `channel.clients.${n}`, name: `MessageChannel, ${n} client workers`, section: S_MANY, kind: 'peer', clients_count: n,
       run: (c) => channelWorkers(c, `channel.clients.${n}`, n, BASE) });
   }
+
+  add({ id: 'kos.scale.w2w', name: 'kos-ipc Call, 1,000 processes and 100,000 handles', section: S_SCALE, kind: 'kos',
+    floor: 'kos.w2w.spin', run: (c) => kosWorkers(c, 'kos.scale.w2w', {
+      clients: 1, size_bytes: BASE, alloc: false, spin_us: spinFor(c, 2), idle_processes: SCALE_PROCESSES - 2, handles: SCALE_HANDLES,
+    }) });
 
   add({ id: 'gen.proxy.w2w', name: 'generated proxy + dispatcher (kos-ipc gen)', section: S_GEN, kind: 'kos',
     floor: 'atomics.w2w.spin', peers: ['gen.call.w2w'], run: (c) => genWorkers(c, 'gen.proxy.w2w', 'proxy', BASE, spinFor(c, 2)) });
@@ -137,7 +154,7 @@ export function catalog(): Scenario[] {
 }
 
 /** Section titles in display order. */
-export const SECTIONS = [S_W2W, S_PEERS, S_SIZE, S_REALM, S_MAIN, S_MANY, S_GEN, S_CODEC];
+export const SECTIONS = [S_W2W, S_PEERS, S_SIZE, S_REALM, S_MAIN, S_MANY, S_SCALE, S_GEN, S_CODEC];
 
 /**
  * The scenarios `filter` selects (matched against id and name), plus the floors and peers their

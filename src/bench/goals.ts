@@ -1,5 +1,5 @@
 /**
- * The performance goals (issues 5 and 12), checked against the rows of one run. A goal whose rows did
+ * The performance goals (issues 5, 12 and 13), checked against the rows of one run. A goal whose rows did
  * not run (a filter) or failed is left out.
  */
 import type { Row } from './runner.js';
@@ -20,21 +20,32 @@ interface Goal {
   text: string;
   limit: number;
   sense: 'at_most' | 'at_least';
-  value(m: (id: string) => number | undefined): number | undefined;
+  /** The ratio from the rows' medians `m` (and p99s `p99`), or undefined when a row is missing. */
+  value(m: (id: string) => number | undefined, p99: (id: string) => number | undefined): number | undefined;
 }
 
 const div = (a: number | undefined, b: number | undefined): number | undefined =>
   a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
 
 export const GOALS: Goal[] = [
-  { id: 'w2w_spin_vs_atomics', text: 'worker ↔ worker Call median ÷ Atomics spin ping-pong', limit: 1.5, sense: 'at_most',
-    value: (m) => div(m('kos.w2w.spin'), m('atomics.w2w.spin')) },
+  { id: 'w2w_copied_vs_tight', text: 'worker ↔ worker Call (64 B copied) ÷ tight Atomics ping-pong', limit: 2, sense: 'at_most',
+    value: (m) => div(m('kos.w2w.spin'), m('atomics.w2w.tight')) },
+  { id: 'w2w_alloc_vs_tight', text: 'worker ↔ worker Call (process.alloc buffers) ÷ tight Atomics ping-pong', limit: 1.5, sense: 'at_most',
+    value: (m) => div(m('kos.alloc.64'), m('atomics.w2w.tight')) },
+  { id: 'realm_async_vs_promise', text: 'one-realm CallAsync ÷ bare Promise rendezvous', limit: 4, sense: 'at_most',
+    value: (m) => div(m('kos.realm.async'), m('promise.realm')) },
+  { id: 'main_async_vs_floor', text: 'Node main → worker CallAsync ÷ Atomics that polls before waitAsync', limit: 2, sense: 'at_most',
+    value: (m) => div(m('kos.main.async'), m('atomics.main.spin')) },
+  { id: 'clients16_vs_floor', text: '16 client workers: Call median ÷ the 16-client Atomics floor', limit: 1.2, sense: 'at_most',
+    value: (m) => div(m('kos.clients.16'), m('atomics.clients.16')) },
+  { id: 'clients16_p99_vs_floor', text: '16 client workers: Call p99 ÷ the 16-client Atomics floor\'s p99', limit: 2, sense: 'at_most',
+    value: (_, p99) => div(p99('kos.clients.16'), p99('atomics.clients.16')) },
+  { id: 'scale_vs_empty', text: 'Call with 1,000 processes and 100,000 handles ÷ on an empty kernel', limit: 1.2, sense: 'at_most',
+    value: (m) => div(m('kos.scale.w2w'), m('kos.w2w.spin')) },
   { id: 'postmessage_vs_w2w_spin', text: 'postMessage median ÷ worker ↔ worker Call median', limit: 50, sense: 'at_least',
     value: (m) => div(m('postmessage.main'), m('kos.w2w.spin')) },
   { id: 'w2w_wait_vs_atomics', text: 'pure-wait Call median ÷ Atomics.wait ping-pong', limit: 1.2, sense: 'at_most',
     value: (m) => div(m('kos.w2w.wait'), m('atomics.w2w.wait')) },
-  { id: 'realm_async_vs_promise', text: 'one-realm CallAsync median ÷ bare Promise rendezvous', limit: 1.5, sense: 'at_most',
-    value: (m) => div(m('kos.realm.async'), m('promise.realm')) },
   { id: 'codec_4k_vs_v8', text: 'v8.serialize + deserialize median ÷ generated classes encode + decode (4 KiB)', limit: 5, sense: 'at_least',
     value: (m) => div(m('v8.codec.4k'), m('gen.codec.4k')) },
   { id: 'codec_4k_vs_clone', text: 'structuredClone median ÷ generated classes encode + decode (4 KiB)', limit: 5, sense: 'at_least',
@@ -45,9 +56,10 @@ export const GOALS: Goal[] = [
 
 export function evaluateGoals(rows: Row[]): GoalResult[] {
   const medians = new Map(rows.filter((r) => r.status === 'ok' && r.median_us !== null).map((r) => [r.id, r.median_us!]));
+  const p99s = new Map(rows.filter((r) => r.status === 'ok' && r.p99_us !== null).map((r) => [r.id, r.p99_us!]));
   const out: GoalResult[] = [];
   for (const g of GOALS) {
-    const v = g.value((id) => medians.get(id));
+    const v = g.value((id) => medians.get(id), (id) => p99s.get(id));
     if (v === undefined) continue;
     out.push({
       id: g.id, text: g.text, limit_ratio: g.limit, sense: g.sense,

@@ -13,6 +13,8 @@
  * ping-pong, no doorbell traffic.
  */
 
+import { spinPolls } from '../wait.js';
+
 /** Bytes of the constant part in every scenario (24-byte header, 8-byte arena pointer, a u32). */
 export const CONST_BYTES = 40;
 /** Where the round trip's counter sits in the constant part (the reply carries it + 1). */
@@ -176,4 +178,104 @@ export function serve(sab: SharedArrayBuffer, shape: PingPongShape, spinUs: numb
     for (const s of slots) if (Atomics.load(i32, s.state) === REQ) { answer(s); served = true; }
     if (!served) awaitChange(i32, 0, seen, spin);
   }
+}
+
+// ---- the tight floor ---------------------------------------------------------------------------
+//
+// The fastest correct ping-pong of the same bytes between two threads that each have a core:
+// no clock is read while waiting (a pure poll of the state word, as many polls as kos-ipc's
+// spin budget lasts: wait.ts spinPolls), the bytes move as 32-bit words through views made
+// once, and nobody is notified unless it said it sleeps (the waiter changes the state word to
+// a "sleeping" value first, exactly as kos-ipc's wait cells do). Past its polls (a peer without
+// a core) the waiter sleeps, so a loaded machine slows the floor down instead of hanging it.
+//
+//   +64  rq: 0 no request, 1 a request is posted, 2 no request and the server sleeps on rq
+//   +68  rp: 0 no reply, 1 the reply is posted, 2 no reply and the client sleeps on rp
+// The client clears rp before it posts; the server clears rq before it answers.
+
+const SLEEPING = 2;
+
+interface TightSlot { rq: number; rp: number; req: Int32Array; rep: Int32Array }
+
+function tightSlot(sab: SharedArrayBuffer, shape: PingPongShape): TightSlot {
+  const at = 64;
+  const n = CONST_BYTES + shape.size_bytes;
+  return { rq: at >> 2, rp: (at >> 2) + 1, req: new Int32Array(sab, at + 64, n >> 2), rep: new Int32Array(sab, at + 64 + n, CONST_BYTES >> 2) };
+}
+
+/** Waits until cell i32[idx] is 1, polling `polls` times first, then sleeping (cell 0 -> 2). */
+function tightAwait(i32: Int32Array, idx: number, polls: number): void {
+  for (let n = 0; n < polls; n++) if (Atomics.load(i32, idx) === 1) return;
+  for (;;) {
+    const v = Atomics.load(i32, idx);
+    if (v === 1) return;
+    if (v === 0 && Atomics.compareExchange(i32, idx, 0, SLEEPING) !== 0) continue;
+    Atomics.wait(i32, idx, SLEEPING);
+  }
+}
+
+/** Sets cell i32[idx] to 1, waking the peer only if it sleeps on it. */
+function tightPost(i32: Int32Array, idx: number): void {
+  if (Atomics.exchange(i32, idx, 1) === SLEEPING) Atomics.notify(i32, idx, 1);
+}
+
+/** A blocking round trip of the tight floor's one client (in a worker); `spinUs` as kos-ipc's. */
+export function tightClient(sab: SharedArrayBuffer, shape: PingPongShape, spinUs: number): () => void {
+  const polls = spinUs > 0 ? spinPolls(spinUs, Infinity) : 0;
+  const i32 = new Int32Array(sab);
+  const s = tightSlot(sab, shape);
+  const req = new Int32Array((CONST_BYTES + shape.size_bytes) >> 2).fill(0x5a5a5a5a);
+  const rep = new Int32Array(CONST_BYTES >> 2);
+  const nreq = req.length, nrep = rep.length, at = VALUE_AT >> 2;
+  let value = 0;
+  return () => {
+    req[at] = value;
+    for (let j = 0; j < nreq; j++) s.req[j] = req[j]!;
+    Atomics.store(i32, s.rp, 0);
+    tightPost(i32, s.rq);
+    tightAwait(i32, s.rp, polls);
+    for (let j = 0; j < nrep; j++) rep[j] = s.rep[j]!;
+    if (rep[at]! !== ((value + 1) | 0)) throw new Error(`tight ping-pong: reply ${rep[at]}, expected ${value + 1}`);
+    value = (value + 1) | 0;
+  };
+}
+
+/** The tight floor's server loop (in a worker; never returns): copy the request out, answer value + 1. */
+export function tightServe(sab: SharedArrayBuffer, shape: PingPongShape, spinUs: number): never {
+  const polls = spinUs > 0 ? spinPolls(spinUs, Infinity) : 0;
+  const i32 = new Int32Array(sab);
+  const s = tightSlot(sab, shape);
+  const req = new Int32Array((CONST_BYTES + shape.size_bytes) >> 2);
+  const rep = new Int32Array(CONST_BYTES >> 2);
+  const nreq = req.length, nrep = rep.length, at = VALUE_AT >> 2;
+  for (;;) {
+    tightAwait(i32, s.rq, polls);
+    Atomics.store(i32, s.rq, 0);
+    for (let j = 0; j < nreq; j++) req[j] = s.req[j]!;
+    rep[at] = (req[at]! + 1) | 0;
+    for (let j = 0; j < nrep; j++) s.rep[j] = rep[j]!;
+    tightPost(i32, s.rp);
+  }
+}
+
+/**
+ * An async round trip of the main thread that checks before it waits: polls the state for
+ * `spinPolls` polls (kos-ipc's asyncSpin), then Atomics.waitAsync. The server is serve().
+ */
+export function asyncSpinClient(sab: SharedArrayBuffer, shape: PingPongShape, spinPolls: number): () => Promise<void> | void {
+  const c = new Client(sab, shape, 0);
+  const idx = c.s.state;
+  const i32 = c.i32;
+  const slow = async (): Promise<void> => {
+    while (!c.answered) {
+      const w = Atomics.waitAsync(i32, idx, REQ);
+      if (w.async) await w.value;
+    }
+    c.take();
+  };
+  return () => {
+    c.post();
+    for (let n = 0; n < spinPolls; n++) if (Atomics.load(i32, idx) === REP) { c.take(); return; }
+    return slow();
+  };
 }

@@ -61,6 +61,24 @@ function header(rep: BenchReport): string[] {
   ];
 }
 
+const mib = (b: number): string => (b >= 1048576 ? `${(b / 1048576).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
+
+/** A kos-ipc row's probe and memory figures, on one line (null when it has none). */
+function probeLine(r: Row): string | null {
+  const parts: string[] = [];
+  if (r.crossings_per_round_trip_count !== null) {
+    const split = r.client_crossings_per_round_trip_count !== null
+      ? ` (client ${r.client_crossings_per_round_trip_count}, server ${Number((r.crossings_per_round_trip_count - r.client_crossings_per_round_trip_count).toFixed(3))})` : '';
+    parts.push(`${r.crossings_per_round_trip_count} core calls per round trip${split}`);
+  }
+  if (r.gc_per_100k_calls_count !== null) parts.push(`${r.gc_per_100k_calls_count} GCs per 100k calls`);
+  if (r.kernel_heap_bytes !== null) {
+    parts.push(`kernel heap ${mib(r.kernel_heap_bytes)}${r.staging_bytes !== null ? ` (staging held ${mib(r.staging_bytes)})` : ''}`);
+  }
+  if (r.ratio_p99_to_floor !== null && r.clients_count > 1) parts.push(`p99 ${fmtRatio(r.ratio_p99_to_floor)} the floor's`);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
 /** The table for a terminal or a file. */
 export function formatTable(rep: BenchReport, style: TableStyle = { color: false }): string {
   const c = style.color;
@@ -81,6 +99,8 @@ export function formatTable(rep: BenchReport, style: TableStyle = { color: false
         const text = line(cells(r));
         out.push(`  ${r.kind === 'kos' ? paint(c, '1', text) : text}`);
       }
+      const probe = probeLine(r);
+      if (probe) out.push(`      ${paint(c, '2', probe)}`);
       for (const n of r.notes) out.push(`      ${paint(c, '2', `note: ${n}`)}`);
     }
   }

@@ -32,7 +32,19 @@ export interface Row {
   peer_ids: string[];
   best_peer_id: string | null;
   ratio_to_floor: number | null;
+  /** p99 ÷ the floor's p99 (kos-ipc rows). */
+  ratio_p99_to_floor: number | null;
   ratio_to_best_peer: number | null;
+  /** kos-ipc rows: calls into the core per round trip, both sides (probe.ts). */
+  crossings_per_round_trip_count: number | null;
+  /** kos-ipc rows: the client's share (null: client and server share one realm). */
+  client_crossings_per_round_trip_count: number | null;
+  /** kos-ipc rows: garbage collections per 100,000 round trips, both sides. */
+  gc_per_100k_calls_count: number | null;
+  /** kos-ipc rows: the kernel heap's high-water mark at the end of the scenario. */
+  kernel_heap_bytes: number | null;
+  /** kos-ipc rows: staging bytes the kernel's threads hold at the end of the scenario. */
+  staging_bytes: number | null;
   notes: string[];
   duration_s: number;
 }
@@ -73,7 +85,9 @@ function emptyRow(s: Scenario): Row {
     median_us: null, p99_us: null, mean_us: null, min_us: null, max_us: null, ops_per_s: null,
     samples_count: null, round_trips_per_sample: null,
     floor_id: s.floor ?? null, peer_ids: s.peers ?? [], best_peer_id: null,
-    ratio_to_floor: null, ratio_to_best_peer: null, notes: [], duration_s: 0,
+    ratio_to_floor: null, ratio_p99_to_floor: null, ratio_to_best_peer: null,
+    crossings_per_round_trip_count: null, client_crossings_per_round_trip_count: null, gc_per_100k_calls_count: null,
+    kernel_heap_bytes: null, staging_bytes: null, notes: [], duration_s: 0,
   };
 }
 
@@ -87,6 +101,12 @@ function fill(row: Row, m: Measurement, env: Environment): void {
   row.samples_count = m.samples_count;
   row.round_trips_per_sample = m.round_trips_per_sample;
   row.clients_count = m.clients_count;
+  const num = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  row.crossings_per_round_trip_count = num(m.crossings_per_rt);
+  row.client_crossings_per_round_trip_count = num(m.client_crossings_per_rt);
+  row.gc_per_100k_calls_count = num(m.gc_per_100k);
+  row.kernel_heap_bytes = num(m.kernel_heap_bytes);
+  row.staging_bytes = num(m.staging_bytes);
   if (m.median_us * m.round_trips_per_sample < 20 * env.timer_resolution_us) {
     row.notes.push(`a sample lasts under 20 timer grains (${env.timer_resolution_us.toFixed(3)} µs): approximate`);
   }
@@ -140,6 +160,7 @@ export function addRatios(rows: Row[]): void {
     if (r.kind !== 'kos' || r.status !== 'ok' || r.median_us === null) continue;
     const floor = r.floor_id ? ok.get(r.floor_id) : undefined;
     if (floor?.median_us) r.ratio_to_floor = round(r.median_us / floor.median_us);
+    if (floor?.p99_us && r.p99_us !== null) r.ratio_p99_to_floor = round(r.p99_us / floor.p99_us);
     else if (r.floor_id) r.notes.push(`no ratio to floor: ${r.floor_id} ${ok.has(r.floor_id) ? 'measured 0' : 'did not run or failed'}`);
     const peers = r.peer_ids.map((id) => ok.get(id)).filter((p): p is Row => !!p && !!p.median_us);
     if (peers.length > 0) {

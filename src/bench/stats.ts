@@ -19,6 +19,16 @@ export interface Measurement {
   round_trips_per_sample: number;
   /** Client threads measured at once (1 but for the many-clients scenarios). */
   clients_count: number;
+  /** kos-ipc rows (probe.ts): calls into the core per round trip, both sides. */
+  crossings_per_rt?: number | null;
+  /** The client's share of crossings_per_rt (null: both sides share one realm). */
+  client_crossings_per_rt?: number | null;
+  /** kos-ipc rows: garbage collections per 100,000 round trips, both sides. */
+  gc_per_100k?: number | null;
+  /** kos-ipc rows: the kernel heap's high-water mark (bytes taken from the top) at the end. */
+  kernel_heap_bytes?: number | null;
+  /** kos-ipc rows: staging bytes the threads hold at the end. */
+  staging_bytes?: number | null;
 }
 
 /** The q-quantile (0..1) of ascending `sorted`, interpolated between neighbours. */

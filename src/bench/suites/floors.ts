@@ -4,29 +4,36 @@
  * Atomics.waitAsync), a bare Promise rendezvous in one realm, and a plain copy.
  */
 import { measureAsync, measureSync } from '../measure.js';
-import { asyncClient, pingPongBuffer, type PingPongShape } from '../pingpong.js';
+import { asyncClient, asyncSpinClient, pingPongBuffer, type PingPongShape } from '../pingpong.js';
 import type { Measurement } from '../stats.js';
 import { gather, openBus, startWorker, type RunContext } from '../context.js';
 import type { ClientConfig } from '../bus.js';
 
-/** Client workers and a server worker over one SharedArrayBuffer. */
-export async function pingPongWorkers(ctx: RunContext, id: string, shape: PingPongShape, spinUs: number): Promise<Measurement> {
+/**
+ * Client workers and a server worker over one SharedArrayBuffer. `tight` (one client): the tight
+ * floor, pure polling without clock reads (pingpong.ts); else kos-ipc's wait policy.
+ */
+export async function pingPongWorkers(ctx: RunContext, id: string, shape: PingPongShape, spinUs: number, tight = false): Promise<Measurement> {
   const sab = pingPongBuffer(shape);
-  startWorker(ctx, 'pingpong_server', { sab, shape, spin_us: spinUs });
+  startWorker(ctx, 'pingpong_server', { sab, shape, spin_us: spinUs, tight });
   const bus = openBus(ctx, id);
   for (let i = 0; i < shape.clients; i++) {
     const cfg: ClientConfig = { bus: bus.name, index: i, barrier: shape.clients > 1, spec: ctx.spec, size_bytes: shape.size_bytes };
-    startWorker(ctx, 'pingpong_client', { cfg, sab, shape, spin_us: spinUs });
+    startWorker(ctx, 'pingpong_client', { cfg, sab, shape, spin_us: spinUs, tight });
   }
   return gather(bus, shape.clients);
 }
 
-/** The main thread (Atomics.waitAsync) against a server worker. */
-export async function pingPongMain(ctx: RunContext, sizeBytes: number, spinUs: number): Promise<Measurement> {
+/**
+ * The main thread against a server worker: Atomics.waitAsync at once (`spinPolls` 0), or after
+ * polling the state `spinPolls` times (the check before the wait).
+ */
+export async function pingPongMain(ctx: RunContext, sizeBytes: number, spinUs: number, spinPolls = 0): Promise<Measurement> {
   const shape = { clients: 1, size_bytes: sizeBytes };
   const sab = pingPongBuffer(shape);
   startWorker(ctx, 'pingpong_server', { sab, shape, spin_us: spinUs });
-  return (await measureAsync(asyncClient(sab, shape, 0), ctx.spec)).measurement;
+  const rt = spinPolls > 0 ? asyncSpinClient(sab, shape, spinPolls) : asyncClient(sab, shape, 0);
+  return (await measureAsync(rt as () => Promise<void>, ctx.spec)).measurement;
 }
 
 /**
