@@ -1,10 +1,12 @@
 // The round-trip benchmark of the demo: the same echo (a UInt32 in a 32-byte message, answered
-// with value + 1) in five arrangements, three on kos-ipc and two on the peers a web developer
-// would otherwise use. Each run starts afresh and ends everything it started.
+// with value + 1) in six arrangements: three on kos-ipc, the floor of the page -> worker one (a
+// raw Atomics ping-pong), and two on the peers a web developer would otherwise use. Each run
+// starts afresh and ends everything it started.
 import { Kernel, rcOk, retcodeName, INVALID_HANDLE } from 'kos-ipc';
 import { clientMessages, serverMessages, CHANNEL, STOP } from './echo_messages.js';
 import { Measurement, measureAsync, timerResolutionUs } from './measure.js';
 import { portCaller } from './port_messages.js';
+import { atomicsCaller, BUFFER_BYTES } from './atomics_messages.js';
 import { Chunks } from './stats.js';
 import { serveReports, REPORT_CHANNEL } from './report.js';
 
@@ -12,6 +14,7 @@ import { serveReports, REPORT_CHANNEL } from './report.js';
 export const MODES = {
   workers: { label: 'kos-ipc worker ⇄ worker', detail: 'blocking Call and Recv, each process in a module worker', shared: true, blocking: true, colour: '#3b6fb6' },
   page: { label: 'kos-ipc page → worker', detail: 'CallAsync on this page\'s main thread, blocking Recv in a worker', shared: true, blocking: true, colour: '#6a4fb0' },
+  atomics: { label: 'Atomics page ↔ worker (the floor)', detail: 'no kos-ipc: a raw Atomics ping-pong that checks for the answer before Atomics.waitAsync, a worker that spins as Recv does', shared: true, blocking: true, colour: '#8c3b4f' },
   realm: { label: 'kos-ipc in-realm', detail: 'CallAsync and RecvAsync, both processes on this page\'s main thread', shared: false, blocking: false, colour: '#2a8f86' },
   postMessage: { label: 'postMessage page ↔ worker', detail: 'worker.postMessage from this page, a plain worker answers', shared: false, blocking: false, colour: '#b0782f' },
   MessageChannel: { label: 'MessageChannel worker ↔ worker', detail: 'a client worker and a server worker joined by a MessageChannel', shared: false, blocking: false, colour: '#8a8a3a' },
@@ -129,6 +132,20 @@ async function portRun(mode, ms, data, stopRequested) {
   }
 }
 
+/** The floor: the page and a plain worker over a raw Atomics ping-pong (atomics_messages.js). */
+async function atomicsRun(ms, spin, data, stopRequested) {
+  const sab = new SharedArrayBuffer(BUFFER_BYTES);
+  const worker = moduleWorker('atomics_echo.js');
+  // the worker spins as long as a kos-ipc kernel's blocking Recv would: probe the default
+  const spinUs = spin ?? (await Kernel.create().then(async (k) => { const us = k.spinUs; await k.shutdown(); return us; }));
+  worker.postMessage({ sab, spinUs });
+  try {
+    await Promise.race([pageClient(atomicsCaller(sab), ms, data, stopRequested), workerFailure(worker, 'the echo worker')]);
+  } finally {
+    worker.terminate();
+  }
+}
+
 /**
  * Runs arrangement `mode` for `ms` milliseconds of measurement, or until `stop()` is called on
  * the returned object. `spin`: the kernel's spin budget (µs) before a blocking wait sleeps
@@ -148,8 +165,8 @@ export function startBenchmark({ mode, ms, spin, onData = () => {} }) {
     else if (kind === 'done') run.served = values[0];
     onData(run);
   };
-  const done = (mode in { postMessage: 1, MessageChannel: 1 }
-    ? portRun(mode, ms, data, stopRequested)
-    : kosRun(mode, ms, spin, run, data, stopRequested)).then(() => run);
+  const done = (mode in { postMessage: 1, MessageChannel: 1 } ? portRun(mode, ms, data, stopRequested)
+    : mode === 'atomics' ? atomicsRun(ms, spin, data, stopRequested)
+      : kosRun(mode, ms, spin, run, data, stopRequested)).then(() => run);
   return { run, done, stop() { stopping = true; run.stopped = true; } };
 }

@@ -40,6 +40,7 @@ test('before any run the chart has no bars (the pixel check can fail)', async ()
 for (const [mode, what] of [
   ['workers', 'two worker processes echo with blocking Call and Recv'],
   ['page', 'the main thread calls a worker server with CallAsync'],
+  ['atomics', 'the page echoes with a plain worker over a raw Atomics ping-pong (the floor)'],
   ['realm', 'in-realm processes echo with CallAsync and RecvAsync'],
   ['postMessage', 'the page echoes with a plain worker over postMessage'],
   ['MessageChannel', 'two plain workers echo over a MessageChannel'],
@@ -47,7 +48,7 @@ for (const [mode, what] of [
   test(`isolated page: ${what}, and the figures match the server's count`, async () => {
     const { isolated } = await start();
     const r = await run(isolated, mode);
-    assert.is(r.kernelMode, mode === 'postMessage' || mode === 'MessageChannel' ? null : 'shared');
+    assert.is(r.kernelMode, mode === 'postMessage' || mode === 'MessageChannel' || mode === 'atomics' ? null : 'shared');
     await checkFigures(isolated, r);
   });
 }
@@ -63,7 +64,7 @@ test('page without isolation: in-realm kos-ipc and postMessage run, and their fi
 test('every arrangement measured is drawn as a row of bars on one chart, with its label', async () => {
   const { isolated } = await start();
   const labels = (await isolated.page.evaluate(() => window.demo.chartLabels())).map((l) => l.text);
-  for (const mode of ['workers', 'page', 'realm', 'postMessage', 'MessageChannel']) {
+  for (const mode of ['workers', 'page', 'atomics', 'realm', 'postMessage', 'MessageChannel']) {
     assert.ok(await isolated.page.evaluate((c) => window.demo.colourPixels(c), await colour(isolated, mode)) > 50, `${mode} has no bars`); // the tallest bar alone is 28 px x 3 px
     const label = await isolated.page.evaluate((m) => window.demo.modes[m]!.label, mode);
     assert.ok(labels.some((t) => t.startsWith(`${label}: median `)), `no row label for ${label} in ${labels.join(' | ')}`);
