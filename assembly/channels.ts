@@ -19,7 +19,7 @@ import {
 } from './layout';
 import { objAlloc, objsFree } from './objects';
 import { complete, qPop, threadIndex } from './threads';
-import { slotClose, slotLive, slotCaller } from './slots';
+import { slotClose, slotLive, slotCaller, slotReleaseSpare } from './slots';
 import { handleAlloc, handlesFree, handleSlot, hent } from './handles';
 import { nameFind, nameAdd, namesFree, NAME_CLIENT, NAME_SERVER } from './registry';
 
@@ -156,6 +156,7 @@ export function listenerDisconnect(l: u32): void {
     slotClose(l, s - 1);
     s = next;
   }
+  slotReleaseSpare(l);
   let c = load<u32>(la + O_CLIENTS);
   while (c != 0) {
     const next = load<u32>(obj(c - 1) + O_CL_NEXT);

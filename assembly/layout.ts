@@ -186,6 +186,7 @@ export const O_CLIENTS: u32 = 40;   // channels and callables attached (object i
 export const O_CHANNELS: u32 = 44;  // how many
 export const O_FIRST_REALM: u32 = 48; // realm of the first client attached, + 1 (deadlock guard)
 export const O_MULTI_REALM: u32 = 52; // 1 when clients of several realms are attached
+export const O_SPARE_SLOT: u32 = 56; // a free reply slot kept for the next call (index + 1; slots.ts)
 // channel (a static channel's client end) and callable
 export const O_LISTENER: u32 = 16;  // object index + 1
 export const O_CLIENT: u32 = 20;    // channel: client process index + 1

@@ -181,7 +181,7 @@ export function sysCall(
   if (so != 0 && syncTake(so - 1)) return ST_INTERRUPTED;
   const la = obj(<u32>l);
   const r = load<u32>(la + O_RECV_HEAD);
-  if (r != 0 && !slotAvailable()) return ST_QUOTA;
+  if (r != 0 && !slotAvailable(<u32>l)) return ST_QUOTA;
   // (C2) commit
   put(ta + T_OUT_C, oc);
   put(ta + T_OUT_CLEN, oclen);
@@ -227,7 +227,7 @@ export function sysRecv(
     if ((flags & F_BLOCKING) != 0 && listenerClientsOnlyIn(<u32>l, load<u32>(ta + T_REALM))) {
       return ST_DEADLOCK;
     }
-  } else if (!slotAvailable()) {
+  } else if (!slotAvailable(<u32>l)) {
     return ST_QUOTA;
   }
   if (so != 0 && syncTake(so - 1)) return ST_INTERRUPTED;

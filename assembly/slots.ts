@@ -7,25 +7,37 @@
 // "abandoned" and stays in the list until a Reply reaches it (that Reply fails with
 // ST_CALLER_GONE) or the listener ends. So an answer meant for a call whose caller left is never
 // delivered to a later call, whichever way the server names the call (docs/semantics.md §5).
+//
+// A listener keeps one closed slot for its next call (O_SPARE_SLOT) instead of giving it back to
+// the table: a server answering one call at a time then never touches the slot table's state
+// in the header, which every call would otherwise write from both cores. A kept slot is free
+// (SL_FREE: no token names it); the listener's end gives it back.
 
 import { MAX_SLOTS } from './abi';
 import {
-  obj, slot, thread, made, O_SLOT_HEAD, O_SLOT_TAIL, S_STATE, S_LISTENER, S_TOKEN, S_CALLER, S_NEXT, SL_FREE,
-  SL_LIVE, SL_ABANDONED, T_SLOT, TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE,
+  obj, slot, thread, made, O_SLOT_HEAD, O_SLOT_TAIL, O_SPARE_SLOT, S_STATE, S_LISTENER, S_TOKEN, S_CALLER, S_NEXT, SL_FREE,
+  SL_LIVE, SL_ABANDONED, T_SLOT, TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, TB_OBJECTS, O_KIND, K_LISTENER,
 } from './layout';
 import { tidOf } from './threads';
 import { tableAlloc, tableFree, tableReserve } from './table';
 
-/** True when a reply slot can be opened: slotOpen cannot fail after it. */
-export function slotAvailable(): bool {
-  return tableReserve(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, MAX_SLOTS, 1);
+/** True when a reply slot can be opened on listener `l`: slotOpen cannot fail after it. */
+export function slotAvailable(l: u32): bool {
+  return load<u32>(obj(l) + O_SPARE_SLOT) != 0 || tableReserve(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, MAX_SLOTS, 1);
 }
 
 /** Appends a live slot for caller thread `t` to listener `l`; returns its token. */
 export function slotOpen(l: u32, t: u32): u32 {
-  // Callers check slotAvailable() in their decode step, before any state changes (STYLE.md,
+  // Callers check slotAvailable(l) in their decode step, before any state changes (STYLE.md,
   // "Check, then do").
-  const si = tableAlloc(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, MAX_SLOTS, S_NEXT);
+  const spare = load<u32>(obj(l) + O_SPARE_SLOT);
+  let si: i32;
+  if (spare != 0) {
+    store<u32>(obj(l) + O_SPARE_SLOT, 0);
+    si = <i32>spare - 1;
+  } else {
+    si = tableAlloc(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, MAX_SLOTS, S_NEXT);
+  }
   assert(si >= 0, 'slotOpen: no reply slot although slotAvailable said so');
   const s = <u32>si;
   const sa = slot(s);
@@ -73,7 +85,31 @@ export function slotClose(l: u32, s: u32): void {
   if (load<u32>(la + O_SLOT_TAIL) == s + 1) store<u32>(la + O_SLOT_TAIL, prev);
   store<i32>(slot(s) + S_STATE, SL_FREE);
   store<u32>(slot(s) + S_LISTENER, 0);
-  tableFree(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, s, S_NEXT);
+  if (load<u32>(la + O_SPARE_SLOT) == 0) {
+    store<u32>(slot(s) + S_NEXT, 0);
+    store<u32>(la + O_SPARE_SLOT, s + 1);
+  } else {
+    tableFree(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, s, S_NEXT);
+  }
+}
+
+/** The listener ends: its kept slot goes back to the table. */
+export function slotReleaseSpare(l: u32): void {
+  const spare = load<u32>(obj(l) + O_SPARE_SLOT);
+  if (spare == 0) return;
+  store<u32>(obj(l) + O_SPARE_SLOT, 0);
+  tableFree(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, spare - 1, S_NEXT);
+}
+
+/** Slots kept by listeners (taken from the table, holding no call): the stats leave them out. */
+export function slotsKept(): u32 {
+  let n: u32 = 0;
+  const made_ = made(TB_OBJECTS);
+  for (let i: u32 = 0; i < made_; i++) {
+    const a = obj(i);
+    if (load<i32>(a + O_KIND) == K_LISTENER && load<u32>(a + O_SPARE_SLOT) != 0) n++;
+  }
+  return n;
 }
 
 export function slotAbandon(s: u32): void {

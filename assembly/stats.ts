@@ -15,6 +15,7 @@ import {
   T_STATE, T_STAGE_CAP, TS_FREE,
 } from './layout';
 import { tableLive } from './table';
+import { slotsKept } from './slots';
 import { objCount } from './objects';
 import { hent, handlesMade } from './handles';
 
@@ -28,7 +29,7 @@ export function writeStats(at: u32): void {
   store<u32>(at + (STAT_NOTICES << 2), objCount(K_NOTICE));
   store<u32>(at + (STAT_SUBSCRIPTIONS << 2), tableLive(TB_SUBS));
   store<u32>(at + (STAT_EVENTS << 2), tableLive(TB_EVENTS));
-  store<u32>(at + (STAT_SLOTS << 2), tableLive(TB_SLOTS));
+  store<u32>(at + (STAT_SLOTS << 2), tableLive(TB_SLOTS) - slotsKept());
   store<u32>(at + (STAT_USER_OBJECTS << 2), objCount(K_USER));
   store<u32>(at + (STAT_LISTENERS << 2), objCount(K_LISTENER));
   store<u32>(at + (STAT_CHANNELS << 2), objCount(K_CHANNEL));

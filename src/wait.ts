@@ -40,9 +40,10 @@ const now = (): number => performance.now();
  * thread (its process ended and the record was freed, perhaps reused).
  */
 export function finished(core: Core, th: Thread): number {
+  // plain reads: the waiter's atomic read of the cell (1) ordered them after the completer's writes
   const i32 = core.i32;
-  const st = Atomics.load(i32, th.statusAt);
-  return (Atomics.load(i32, th.tidAt) >>> 0) === th.tid ? st : ST_DEAD;
+  const st = i32[th.statusAt]!;
+  return (i32[th.tidAt]! >>> 0) === th.tid ? st : ST_DEAD;
 }
 
 /**
