@@ -30,6 +30,14 @@ export class BufInfo {
   addr = -1;
   /** The view's whole 32-bit words (byteOffset a multiple of 4, not in kernel memory), else null. */
   w32: Int32Array | null = null;
+  /** The last long copy's views (copyIn: view[0, n); copyOut: kernel memory [at, at + n)), kept
+   * so that a call moving the same bytes as the last one makes no view. */
+  part: Uint8Array | null = null;
+  partN = -1;
+  kernel: Uint8Array | null = null;
+  kernelAt = -1;
+  kernelN = -1;
+  kernelOf: Uint8Array | null = null;
 }
 
 /** `info`, describing `view` (relearned when the view is another one, or its length changed). */
@@ -42,6 +50,8 @@ function learn(core: Core, info: BufInfo, view: Uint8Array): BufInfo {
   const off = view.byteOffset;
   info.w32 = info.addr < 0 && (off & 3) === 0 && len >= 4 && len <= 4 * WORD_COPY_MAX
     ? new Int32Array(view.buffer, off, len >> 2) : null;
+  info.part = null; info.partN = -1;
+  info.kernel = null; info.kernelAt = -1; info.kernelN = -1; info.kernelOf = null;
   return info;
 }
 
@@ -52,7 +62,12 @@ function learn(core: Core, info: BufInfo, view: Uint8Array): BufInfo {
 function copyIn(core: Core, at: number, info: BufInfo, n: number): void {
   const src = info.view!;
   const u8 = core.u8(at + n);
-  if (n > WORD_COPY_MAX) { u8.set(n === info.len ? src : src.subarray(0, n), at); return; }
+  if (n > WORD_COPY_MAX) {
+    if (n === info.len) { u8.set(src, at); return; }
+    if (info.partN !== n) { info.part = src.subarray(0, n); info.partN = n; }
+    u8.set(info.part!, at);
+    return;
+  }
   let k = 0;
   const w = info.w32;
   if (w !== null) {
@@ -71,7 +86,14 @@ function copyIn(core: Core, at: number, info: BufInfo, n: number): void {
 function copyOut(core: Core, info: BufInfo, at: number, n: number): void {
   const dst = info.view!;
   const u8 = core.u8(at + n); // first: refreshes the views if the memory grew
-  if (n > WORD_COPY_MAX) { dst.set(u8.subarray(at, at + n)); return; }
+  if (n > WORD_COPY_MAX) {
+    if (info.kernelOf !== u8 || info.kernelAt !== at || info.kernelN !== n) {
+      info.kernel = u8.subarray(at, at + n);
+      info.kernelOf = u8; info.kernelAt = at; info.kernelN = n;
+    }
+    dst.set(info.kernel!);
+    return;
+  }
   let k = 0;
   const w = info.w32;
   const i32 = core.i32;
@@ -164,7 +186,9 @@ export function stage(core: Core, th: Thread, fn: string, out: unknown, inn: unk
   }
   if (i !== null) {
     ic = learn(core, th.bIc, i.constPart!);
-    if (ic.addr < 0) need += align8(ic.len);
+    // a Call's receive buffers start on a cache line of their own: the reply the server's core
+    // writes there then shares no line with the request this thread writes next
+    if (ic.addr < 0) need += align8(ic.len) + (o !== null ? 64 : 0);
     const a = i.arena;
     if (a !== null) {
       ia = learn(core, th.bIa, a.buffer);
@@ -189,6 +213,7 @@ export function stage(core: Core, th: Thread, fn: string, out: unknown, inn: unk
   if (ic !== null) {
     th.iccap = ic.len;
     th.icStaged = ic.addr < 0;
+    if (th.icStaged && oc !== null) at = (at + 63) & ~63;
     if (th.icStaged) { th.ic = at; at += align8(ic.len); } else th.ic = ic.addr;
     if (ia === null) { th.iacap = 0; th.ia = 0; th.iaStaged = false; } else {
       th.iacap = ia.len;
