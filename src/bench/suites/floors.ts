@@ -4,7 +4,7 @@
  * Atomics.waitAsync), a bare Promise rendezvous in one realm, and a plain copy.
  */
 import { measureAsync, measureSync } from '../measure.js';
-import { asyncClient, asyncSpinClient, pingPongBuffer, type PingPongShape } from '../pingpong.js';
+import { asyncClient, asyncSpinClient, pingPongBuffer, tightBuffer, type PingPongShape } from '../pingpong.js';
 import type { Measurement } from '../stats.js';
 import { gather, openBus, startWorker, type RunContext } from '../context.js';
 import type { ClientConfig } from '../bus.js';
@@ -14,7 +14,7 @@ import type { ClientConfig } from '../bus.js';
  * floor, pure polling without clock reads (pingpong.ts); else kos-ipc's wait policy.
  */
 export async function pingPongWorkers(ctx: RunContext, id: string, shape: PingPongShape, spinUs: number, tight = false): Promise<Measurement> {
-  const sab = pingPongBuffer(shape);
+  const sab = tight ? tightBuffer(shape) : pingPongBuffer(shape);
   startWorker(ctx, 'pingpong_server', { sab, shape, spin_us: spinUs, tight });
   const bus = openBus(ctx, id);
   for (let i = 0; i < shape.clients; i++) {
