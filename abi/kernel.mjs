@@ -122,6 +122,6 @@ export const exports = [
   { name: 'k_free', caller: 'thread', params: ['addr'], results: [], doc: 'process.free' },
   { name: 'k_stage', caller: 'thread', params: ['bytes'], results: ['addr', 'capacity'], doc: 'the thread\'s staging buffer, grown to at least `bytes`' },
   { name: 'k_unlock_after_trap', caller: 'any', params: [], results: [], doc: 'a trap escaped the core while the caller held the lock: release it' },
-  { name: 'k_unlock_if_dead_owner', caller: 'admin', params: [], results: ['released'], doc: 'releases the lock if its owner thread no longer exists' },
+  { name: 'k_unlock_if_dead_owner', caller: 'admin', params: [], results: ['released'], doc: 'after a worker stopped: releases the lock if its owner thread no longer exists, and wakes every thread whose syscall completed' },
   { name: 'k_digest', caller: 'admin', params: [], results: ['hash'], doc: 'a hash of every kernel table (not the lock line, the admin record or the scratch area): tests compare it before and after a refused call' },
 ];

@@ -11,7 +11,7 @@ import {
 import * as L from './layout';
 import { enterThread, enterAdmin, enterRealm, leave, result, scratchName } from './gate';
 import { lockOwner, lockRelease, lockSteal } from './lock';
-import { threadIndex, threadAlloc, threadStage, threadsUseBuffer, tidOf } from './threads';
+import { threadIndex, threadAlloc, threadStage, threadsUseBuffer, tidOf, rewakeCompleted } from './threads';
 import { heapAlloc, heapFree, heapOwns, heapCapacity } from './heap';
 import { handleAlloc, handleLookup, handlesFree, ANY_KIND } from './handles';
 import { objsFree } from './objects';
@@ -286,12 +286,15 @@ export function k_unlock_after_trap(who: u32): i32 {
 /**
  * After a worker was terminated: if the lock is held by a thread that no longer exists (the
  * worker was stopped between taking and releasing it, in the entry that found its thread
- * gone), release it. Result word 0: 1 when it did.
+ * gone), release it; and wake every thread whose syscall has completed, since the worker may
+ * have been stopped after releasing the lock but before sending the wakes it owed
+ * (threads.ts rewakeCompleted). Result word 0: 1 when it released the lock.
  */
 export function k_unlock_if_dead_owner(who: u32): i32 {
   if (who != ADMIN) return ST_BAD_ARG;
   const owner = lockOwner();
   const dead = owner != 0 && owner != ADMIN && threadIndex(owner) < 0 && lockSteal(owner);
+  rewakeCompleted();
   result(ADMIN_RECORD, 0, dead ? 1 : 0);
   return ST_OK;
 }
