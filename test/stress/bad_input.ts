@@ -103,6 +103,7 @@ export async function badInput(o: BadInputOptions): Promise<BadInputFigures> {
   const fail = (i: number, what: string, c?: Case, queued = false): void => {
     const about = c ? ` (${c.form}, ${c.why}${queued ? `, ${c.fate}` : ''})` : '';
     if (f.failures.length < 10) f.failures.push(`message ${i}${about}: ${what}`);
+    o.progress.say(`bad input: message ${i}${about}: ${what}`);
   };
   const kernel = await Kernel.create();
   try {

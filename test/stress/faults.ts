@@ -10,7 +10,7 @@ import {
   Kernel, rcOk, rcNotConnected, retcodeName, INVALID_HANDLE, type Process, type Retcode,
 } from 'kos-ipc';
 import { quantile } from 'kos-ipc/bench';
-import { admin, abi, fixture, outMsg, inMsg, valueOf, sleep } from '../helpers.js';
+import { abi, fixture, outMsg, inMsg, valueOf, sleep } from '../helpers.js';
 import { tableCounts, countsDiffer, type Counts } from './counts.js';
 import {
   PH_START, PHASES, REPORT_SIZE, F_K, F_RC, F_BACKGROUND, F_START, F_END, clock, victimChannel,
@@ -33,13 +33,17 @@ export interface FaultFigures {
   /** Each blocked peer's time, ascending. */
   blockedTimesMs: number[];
   over50ms: number;
+  /** The blocked peers that took longer than 50 ms: who, the victim, how long. */
+  slowPeers: string[];
   laterCalls: number;
   /** Peers' failing calls that returned something else than rcNotConnected. */
   wrongCodes: number;
   /** Times the kernel found the lock held by a terminated worker and released it. */
   lockRecoveries: number;
-  /** Longest wait of an admin call for the kernel lock right after a termination. */
-  lockWaitMaxMs: number;
+  /** After each termination, how long the kernel lock word went on naming one holder (0 when
+   * it was free), at most; and the terminations after which it named one for over a second. */
+  lockHeldMaxMs: number;
+  lockStuck: number;
   /** Rounds where a survivor server did not answer, or a survivor's background call failed. */
   survivorFailures: number;
   baseline: Counts | null;
@@ -51,7 +55,7 @@ export interface FaultFigures {
   seconds: number;
 }
 
-interface Ended { rc: Retcode; start: number; end: number }
+interface Ended { who: string; rc: Retcode; start: number; end: number }
 
 /** Counts the times k_unlock_if_dead_owner released the lock (result word 0 is 1). */
 function watchLockRecoveries(kernel: Kernel): { count: number } {
@@ -68,6 +72,23 @@ function watchLockRecoveries(kernel: Kernel): { count: number } {
   return box;
 }
 
+const LOCK_STUCK_MS = 1000;
+
+/**
+ * How long the kernel lock word goes on naming the same holder, in ms (0: free at once): a
+ * holder that never releases it shows as LOCK_STUCK_MS. Read without taking the lock, so a
+ * lock left held is measured instead of hanging the run.
+ */
+async function lockHeld(lock: Int32Array): Promise<number> {
+  const t0 = performance.now();
+  const owner = Atomics.load(lock, 0);
+  while (owner !== 0 && Atomics.load(lock, 0) === owner) {
+    if (performance.now() - t0 >= LOCK_STUCK_MS) return LOCK_STUCK_MS;
+    await sleep(1);
+  }
+  return performance.now() - t0;
+}
+
 /** Main's own calls on victim server k's channel, until one fails. */
 async function callUntilFailure(main: Process, k: number): Promise<Ended> {
   const h = main.ServiceLocatorConnect(victimChannel(k));
@@ -75,7 +96,7 @@ async function callUntilFailure(main: Process, k: number): Promise<Ended> {
     const start = clock();
     const rc = await main.CallExAsync(h, outMsg(i).hdr, inMsg().hdr, 5000, INVALID_HANDLE);
     const end = clock();
-    if (rc !== rcOk) { main.KnHandleClose(h); return { rc, start, end }; }
+    if (rc !== rcOk) { main.KnHandleClose(h); return { who: 'Main (CallExAsync, in the kernel\'s realm)', rc, start, end }; }
   }
 }
 
@@ -83,11 +104,14 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
   const t0 = performance.now();
   const rng = new Rng(o.seed);
   const f: FaultFigures = {
-    victims: 0, byKind: {}, phases: {}, blockedPeers: 0, blockedMs: { median: NaN, p99: NaN, max: NaN }, blockedTimesMs: [], over50ms: 0,
-    laterCalls: 0, wrongCodes: 0, lockRecoveries: 0, lockWaitMaxMs: 0, survivorFailures: 0, baseline: null, final: null,
+    victims: 0, byKind: {}, phases: {}, blockedPeers: 0, blockedMs: { median: NaN, p99: NaN, max: NaN }, blockedTimesMs: [], over50ms: 0, slowPeers: [],
+    laterCalls: 0, wrongCodes: 0, lockRecoveries: 0, lockHeldMaxMs: 0, lockStuck: 0, survivorFailures: 0, baseline: null, final: null,
     countsChanged: [], crashes: 0, hangs: 0, failures: [], seconds: 0,
   };
-  const fail = (what: string): void => { if (f.failures.length < 10) f.failures.push(what); };
+  const fail = (what: string): void => {
+    if (f.failures.length < 10) f.failures.push(what);
+    o.progress.say(`faults: ${what}`);
+  };
   const warmup = Math.min(20, Math.floor(o.victims / 5));
   const blocked: number[] = [];
   const kernel = await Kernel.create();
@@ -106,6 +130,7 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
     }
     const board = main.alloc(16);
     const phase = new Int32Array(board.buffer, board.byteOffset, 1);
+    const lock = new Int32Array(board.buffer, abi.layout.LOCK_ADDR![0], 1);
 
     // Main collects the survivor clients' reports: by victim server k, one per survivor
     const reports = new Map<number, Map<number, Ended>>();
@@ -118,7 +143,8 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
         const k = dv.getUint32(F_K, true);
         if (dv.getUint32(F_BACKGROUND, true) !== 0) { f.survivorFailures++; fail(`a background call of task ${m.hdr.sender} failed`); }
         const got = reports.get(k) ?? new Map<number, Ended>();
-        got.set(m.hdr.sender, { rc: dv.getInt32(F_RC, true), start: dv.getFloat64(F_START, true), end: dv.getFloat64(F_END, true) });
+        const who = `${survivors.find((p) => p.taskId === m.hdr.sender)?.name ?? m.hdr.sender} (CallEx, a worker)`;
+        got.set(m.hdr.sender, { who, rc: dv.getInt32(F_RC, true), start: dv.getFloat64(F_START, true), end: dv.getFloat64(F_END, true) });
         reports.set(k, got);
         main.Reply(sh, outMsg(0).hdr);
       }
@@ -151,14 +177,16 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
       const killed = clock();
       await guard(kernel.terminate(victim), `round ${round}: terminate`);
       f.victims++;
-      const l0 = performance.now();
-      admin(kernel, 'k_digest'); // takes the kernel lock: a lock left held would make it wait forever
-      f.lockWaitMaxMs = Math.max(f.lockWaitMaxMs, performance.now() - l0);
+      const held = await lockHeld(lock);
+      f.lockHeldMaxMs = Math.max(f.lockHeldMaxMs, held);
+      if (held >= LOCK_STUCK_MS) { f.lockStuck++; fail(`round ${round}: the kernel lock stayed held after ${name} was terminated`); }
       if (mine) {
         const peers = [await guard(mine, `round ${round}: Main's call on the victim`), ...await guard(reportsOf(k), `round ${round}: the survivors' reports`)];
         for (const p of peers) {
           if (p.rc !== rcNotConnected) { f.wrongCodes++; fail(`round ${round}: a peer's call on victim ${name} returned ${retcodeName(p.rc)}`); }
-          if (p.start < killed) blocked.push(p.end - killed); else f.laterCalls++;
+          if (p.start >= killed) { f.laterCalls++; continue; }
+          blocked.push(p.end - killed);
+          if (p.end - killed > 50) f.slowPeers.push(`${p.who}, victim ${name} (${kind}, ${where}): ${(p.end - killed).toFixed(1)} ms`);
         }
         k++;
       }

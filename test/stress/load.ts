@@ -46,7 +46,10 @@ export async function load(o: LoadOptions): Promise<LoadFigures> {
     disorder: 0, wrongSender: 0, lost: 0, latencyUs: { median: NaN, p99: NaN, p999: NaN, max: NaN }, callsPerSecond: 0,
     crashes: 0, hangs: 0, failures: [], seconds: 0,
   };
-  const fail = (what: string): void => { if (f.failures.length < 10) f.failures.push(what); };
+  const fail = (what: string): void => {
+    if (f.failures.length < 10) f.failures.push(what);
+    o.progress.say(`load: ${what}`);
+  };
   const kernel = await Kernel.create();
   let running = true;
   const watch = (name: string, exited: Promise<ProcessExit>): void => {

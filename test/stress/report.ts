@@ -40,8 +40,9 @@ export function faultReport(f: FaultFigures, problems: string[]): string[] {
     `  blocked peers: ${fmt(f.blockedPeers)} returned rcNotConnected after the termination in median ${ms(f.blockedMs.median)}, ` +
       `p99 ${ms(f.blockedMs.p99)}, max ${ms(f.blockedMs.max)}; over 50 ms: ${fmt(f.over50ms)}; other codes: ${fmt(f.wrongCodes)}; ` +
       `calls started after the termination (refused at once): ${fmt(f.laterCalls)}`,
+    ...f.slowPeers.map((x) => `    over 50 ms: ${x}`),
     `  kernel lock: released after a terminated worker held it ${fmt(f.lockRecoveries)} times; ` +
-      `an admin call right after each termination waited at most ${ms(f.lockWaitMaxMs)}`,
+      `after each termination the lock word named one holder for at most ${ms(f.lockHeldMaxMs)} (held for good: ${fmt(f.lockStuck)})`,
     `  table counts after the warm-up -> after the last victim: ${counts}`,
     ...verdict(problems),
   ];

@@ -61,7 +61,10 @@ export async function soak(o: SoakOptions): Promise<SoakFigures> {
     calls: 0, wrong: 0, samples: [], mainHeapGrowth: 0, workerHeapGrowth: 0, kernelGrowth: 0, callsPerSecond: 0,
     crashes: 0, hangs: 0, failures: [], seconds: 0,
   };
-  const fail = (what: string): void => { if (f.failures.length < 10) f.failures.push(what); };
+  const fail = (what: string): void => {
+    if (f.failures.length < 10) f.failures.push(what);
+    o.progress.say(`soak: ${what}`);
+  };
   const kernel = await Kernel.create();
   try {
     const client = kernel.createProcess('Client'), server = kernel.createProcess('Server');

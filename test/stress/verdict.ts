@@ -23,10 +23,7 @@ export function badInputProblems(f: BadInputFigures, messages: number): string[]
   ].filter((x, i, all) => all.indexOf(x) === i);
 }
 
-/**
- * `blockedLimitMs`: the longest a blocked peer may take to return after the termination (the
- * figure's 50 ms), and an admin call may wait for the kernel lock right after it.
- */
+/** `blockedLimitMs`: the longest a blocked peer may take to return after the termination (the figure's 50 ms). */
 export function faultProblems(f: FaultFigures, victims: number, blockedLimitMs: number): string[] {
   const late = f.blockedTimesMs.filter((ms) => ms > blockedLimitMs).length;
   return [
@@ -37,7 +34,7 @@ export function faultProblems(f: FaultFigures, victims: number, blockedLimitMs: 
     ...(late > 0 ? [`${fmt(late)} of ${fmt(f.blockedPeers)} blocked peers took longer than ${blockedLimitMs} ms ` +
       `(the slowest ${f.blockedMs.max.toFixed(1)} ms)`] : []),
     ...(f.blockedPeers === 0 ? ['no peer was blocked on a victim when it was terminated'] : []),
-    ...(f.lockWaitMaxMs > blockedLimitMs ? [`an admin call waited ${f.lockWaitMaxMs.toFixed(1)} ms for the kernel lock after a termination`] : []),
+    ...nonzero('terminations left the kernel lock held', f.lockStuck),
     ...(f.baseline === null || f.final === null ? ['no table counts were taken'] : []),
     ...f.countsChanged.map((c) => `table count changed: ${c}`),
   ];
