@@ -16,6 +16,7 @@ import {
   PH_START, PHASES, REPORT_SIZE, F_K, F_RC, F_BACKGROUND, F_START, F_END, clock, victimChannel,
 } from './fault_protocol.js';
 import { Rng } from './random.js';
+import { startSchedulingProbe, type Oversleep } from './sched_probe.js';
 import { guard, Hang } from './guard.js';
 import type { Progress } from './progress.js';
 
@@ -36,6 +37,9 @@ export interface FaultFigures {
   /** The blocked peers that took longer than 50 ms: who, the victim, how long. */
   slowPeers: string[];
   laterCalls: number;
+  /** How late a plain thread sleeping 1 ms at a time woke during the rounds (sched_probe.ts):
+   * what the machine itself adds to any wake. */
+  oversleep: Oversleep | null;
   /** Peers' failing calls that returned something else than rcNotConnected. */
   wrongCodes: number;
   /** Times the kernel found the lock held by a terminated worker and released it. */
@@ -104,7 +108,7 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
   const t0 = performance.now();
   const rng = new Rng(o.seed);
   const f: FaultFigures = {
-    victims: 0, byKind: {}, phases: {}, blockedPeers: 0, blockedMs: { median: NaN, p99: NaN, max: NaN }, blockedTimesMs: [], over50ms: 0, slowPeers: [],
+    victims: 0, byKind: {}, phases: {}, blockedPeers: 0, blockedMs: { median: NaN, p99: NaN, max: NaN }, blockedTimesMs: [], over50ms: 0, slowPeers: [], oversleep: null,
     laterCalls: 0, wrongCodes: 0, lockRecoveries: 0, lockHeldMaxMs: 0, lockStuck: 0, survivorFailures: 0, baseline: null, final: null,
     countsChanged: [], crashes: 0, hangs: 0, failures: [], seconds: 0,
   };
@@ -154,6 +158,7 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
       return [...reports.get(k)!.values()];
     };
 
+    const probe = startSchedulingProbe();
     let k = 0;
     for (let round = 0; round < o.victims; round++) {
       const kind = rng.pick(['server', 'server', 'client', 'client', 'hammer'] as const);
@@ -198,6 +203,7 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
       if (round === warmup - 1) f.baseline = await tableCounts(kernel);
       o.progress.tick('faults', round + 1, o.victims, `${blocked.length} blocked peers, slowest ${Math.max(0, ...blocked).toFixed(1)} ms`);
     }
+    f.oversleep = await probe.stop();
     if (f.baseline) {
       f.final = await tableCounts(kernel);
       f.countsChanged = countsDiffer(f.baseline, f.final);

@@ -41,6 +41,8 @@ export function faultReport(f: FaultFigures, problems: string[]): string[] {
       `p99 ${ms(f.blockedMs.p99)}, max ${ms(f.blockedMs.max)}; over 50 ms: ${fmt(f.over50ms)}; other codes: ${fmt(f.wrongCodes)}; ` +
       `calls started after the termination (refused at once): ${fmt(f.laterCalls)}`,
     ...f.slowPeers.map((x) => `    over 50 ms: ${x}`),
+    `  meanwhile a plain thread sleeping 1 ms at a time woke late by up to ${ms(f.oversleep?.maxMs ?? NaN)} ` +
+      `(p99 ${ms(f.oversleep?.p99Ms ?? NaN)}, ${fmt(f.oversleep?.samples ?? 0)} sleeps): the machine's own delay in running a woken thread`,
     `  kernel lock: released after a terminated worker held it ${fmt(f.lockRecoveries)} times; ` +
       `after each termination the lock word named one holder for at most ${ms(f.lockHeldMaxMs)} (held for good: ${fmt(f.lockStuck)})`,
     `  table counts after the warm-up -> after the last victim: ${counts}`,
