@@ -30,7 +30,7 @@ import { listenerDisconnect, listenerDetach } from './channels';
 import { syncDestroy } from './interrupt';
 import { nameForgetHandle, namesForgetProcess } from './registry';
 import { shapesForgetProcess } from './shapes';
-import { sysCancel } from './rendezvous';
+import { sysCancel, revokeWaits } from './rendezvous';
 import { threadFree, threadsMade } from './threads';
 import { heapFreeAll } from './heap';
 import { objFree } from './objects';
@@ -108,11 +108,12 @@ function revokeTree(root: u32, self: bool): void {
   if (self) revokeOne(root);
 }
 
-/** Revokes handle id `h`, a node without children. */
+/** Revokes handle id `h`, a node without children; the calls still waiting through it end. */
 function revokeOne(h: u32): void {
   const e = hidEntry(h);
   const o = load<u32>(e + HE_OBJ) - 1;
   const zone = load<u32>(e + HE_ZONE);
+  revokeWaits(hidProc(h), h, handleValue(hidProc(h), hidSlot(h)), o);
   treeUnlink(h);
   handleMarkRevoked(h);
   letGo(o, zone);
