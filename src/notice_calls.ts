@@ -6,7 +6,7 @@
  * docs/semantics.md section 14 describes the receiver.
  * @internal
  */
-import { SYS, ST_OK, ST_WOULD_BLOCK, ST_DEAD, ST_TIMEOUT } from './abi.js';
+import { SYS, ST_OK, ST_WOULD_BLOCK, ST_DEAD, ST_TIMEOUT, ST_NOT_CONNECTED } from './abi.js';
 import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import { withThread, take, type IpcProcess } from './ipc.js';
@@ -126,6 +126,18 @@ function afterWake(core: Core, th: Thread, completed: boolean): number {
   return completed ? core.sys(SYS.k_finish, th.tid) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
 }
 
+/**
+ * The Retcode of a wait that ended with status `st`: a process that ended while its thread
+ * waited settles as not connected, as Call and Recv do (ipc.ts), rather than throwing.
+ */
+function waited(p: IpcProcess, fn: string, st: number): Retcode {
+  if (st === ST_DEAD) {
+    p.ended();
+    return toRetcode(ST_NOT_CONNECTED);
+  }
+  return status(p, fn, st);
+}
+
 /** KnNoticeGetEvent, blocking the thread until a notification, the timeout or a drop. */
 export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unknown, countMax: unknown,
   events: unknown, out: unknown): Retcode {
@@ -138,15 +150,16 @@ export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unkno
   if (typeof th === 'number') return th;
   try {
     const deadline = performance.now() + a.timeout;
-    for (;;) {
+    for (let retry = false; ; retry = true) {
       const rest = Math.max(0, deadline - performance.now());
       let st = tryGet(core, th, a, rest > 0);
       if (st === ST_WOULD_BLOCK) {
         st = afterWake(core, th, waitBlocking(core, th, rest, core));
         if (st === ST_OK) continue;
+        return waited(p, fn, st);
       }
       if (st === ST_OK) deliver(core, th, a);
-      return status(p, fn, st);
+      return retry ? waited(p, fn, st) : status(p, fn, st);
     }
   } finally {
     p.pool!.release(th);
@@ -168,7 +181,7 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
   const thread = th;
   const deadline = performance.now() + a.timeout;
   return new Promise<Retcode>((resolve, reject) => {
-    const step = (): void => {
+    const step = (retry: boolean): void => {
       let done = true;
       try {
         const rest = Math.max(0, deadline - performance.now());
@@ -179,8 +192,8 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
             let again = false;
             try {
               const st2 = afterWake(core, thread, completed);
-              if (st2 === ST_OK) { again = true; step(); return; }
-              resolve(status(p, fn, st2));
+              if (st2 === ST_OK) { again = true; step(true); return; }
+              resolve(waited(p, fn, st2));
             } catch (e) {
               reject(e);
             } finally {
@@ -190,13 +203,13 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
           return;
         }
         if (st === ST_OK) deliver(core, thread, a);
-        resolve(status(p, fn, st));
+        resolve(retry ? waited(p, fn, st) : status(p, fn, st));
       } catch (e) {
         reject(e);
       } finally {
         if (done) p.pool!.release(thread);
       }
     };
-    step();
+    step(false);
   });
 }
