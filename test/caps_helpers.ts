@@ -180,15 +180,19 @@ export interface OpResult { rc: Retcode; r: number[]; desc: nk_handle_desc_t | n
 
 /**
  * Asks the caps_server fixture behind `ch` to run `op` with `arg` (fixtures/caps_ops.ts), sending
- * `descs` (at most one) with the request: the Call's Retcode, the four result words and the
- * descriptor the response carried (null when none).
+ * `descs` (at most one) with the request: the Call's Retcode, the first four result words (all
+ * six in `r6`) and the descriptor the response carried (null when none).
  */
-export async function serverOp(client: Process, ch: Handle, op: number, arg = 0, descs: nk_handle_desc_t[] = []): Promise<OpResult> {
+export async function serverOp(client: Process, ch: Handle, op: number, arg = 0,
+  descs: nk_handle_desc_t[] = []): Promise<OpResult & { r6: number[] }> {
   const req = capsMsg(descs, op, arg, 1);
-  const res = capsIn(1);
+  const buf = new Uint8Array(24 + 16 + 24);
+  const res = { hdr: new SMsgHdr(), buf };
+  PackInMsg(res.hdr, buf, null);
   const rc = await client.CallAsync(ch, req.hdr, res.hdr);
   const dv = new DataView(res.buf.buffer);
-  const r = [0, 1, 2, 3].map((i) => dv.getUint32(40 + 4 * i, true));
+  const r6 = [0, 1, 2, 3, 4, 5].map((i) => dv.getUint32(40 + 4 * i, true));
+  const r = r6.slice(0, 4);
   const ncaps = dv.getUint32(12, true);
-  return { rc, r, desc: rc === rcOk && ncaps > 0 ? nk_msg_get_handle(res.buf, 0) : null };
+  return { rc, r, r6, desc: rc === rcOk && ncaps > 0 ? nk_msg_get_handle(res.buf, 0) : null };
 }

@@ -17,7 +17,7 @@ import {
   sendInResponse, channel, trio, serverOp,
 } from './caps_helpers.js';
 import {
-  OP_SID, OP_SEND_BACK, OP_MAKE, OP_DEREF, OP_SELF, OP_CALLABLE, OP_EXIT, OP_SID_OF,
+  OP_SID, OP_SEND_BACK, OP_MAKE, OP_DEREF, OP_SELF, OP_CALLABLE, OP_EXIT, OP_SID_OF, textHash,
 } from './fixtures/caps_ops.js';
 
 test.after.each(shutdownAll);
@@ -314,7 +314,7 @@ test('a handle sent back to the process that made its resource is dereferenced: 
   assert.is(b!.nk_get_badge_op(toB.got[0]!, 0, out), NK_ENOENT, 'B made neither the resource nor a badge: no context');
 });
 
-test('a context object keeps its identity in the realm that made it; a number crosses to another thread of the process', async () => {
+test('a context object keeps its identity in the realm that made it; a number or a string crosses to another thread of the process', async () => {
   const kernel = await newKernel();
   const p = kernel.createProcess('P'), q = kernel.createProcess('Q');
   const pq = channel(kernel, p, q, 'pq');
@@ -322,13 +322,23 @@ test('a context object keeps its identity in the realm that made it; a number cr
   const qp = q.ServiceLocatorConnect('qp');
   const thread = await kernel.spawnThread(p, fixture('caps_server'), ['qp']);
   const byNumber = userObject(p, T | S, 7);
-  const byObject = userObject(p, T | S, { not: 'shareable' });
-  const got = await sendInRequest(p, pq.ch, q, pq.sh, [nk_handle_desc(byNumber), nk_handle_desc(byObject)]);
+  const ctx = { not: 'shareable' };
+  const byObject = userObject(p, T | S, ctx);
+  const text = 'a context string, ünïcode';
+  const byString = userObject(p, T | S, text);
+  const got = await sendInRequest(p, pq.ch, q, pq.sh, [nk_handle_desc(byNumber), nk_handle_desc(byObject), nk_handle_desc(byString)]);
   is(got.rc, rcOk);
   const n = await serverOp(q, qp, OP_DEREF, 0, [nk_handle_desc(got.got[0]!.handle)]);
-  assert.equal(n.r, [NK_TRUE, NK_EOK, 7, T | S], 'the worker thread of P reads the number');
+  assert.equal(n.r6, [NK_TRUE, NK_EOK, 7, T | S, 1, 0], 'the worker thread of P reads the number');
+  const str = await serverOp(q, qp, OP_DEREF, 0, [nk_handle_desc(got.got[2]!.handle)]);
+  assert.equal(str.r6, [NK_TRUE, NK_EOK, 0xffffffff, T | S, 2, textHash(text)], 'and the string');
   const o = await serverOp(q, qp, OP_DEREF, 0, [nk_handle_desc(got.got[1]!.handle)]);
-  assert.equal(o.r.slice(0, 2), [NK_TRUE, NK_ENOENT], 'an object of the main realm is not readable in the worker');
+  assert.equal(o.r6.slice(0, 2), [NK_TRUE, NK_ENOENT], 'an object of the main realm is not readable in the worker');
+  // in the realm that made it, the same object comes back
+  const back = await sendInRequest(q, channel(kernel, q, p, 'q2p').ch, p, p.ServiceLocatorRegister('q2p'), [nk_handle_desc(got.got[1]!.handle)]);
+  const out: { badge?: unknown } = {};
+  assert.is(p.nk_get_badge_op(back.got[0]!, 0, out), NK_EOK);
+  assert.is(out.badge, ctx, 'identity kept');
   is((await serverOp(q, qp, OP_EXIT)).rc, rcOk);
   await thread.exited;
 });
@@ -348,7 +358,7 @@ test('a call through a callable handle reaches its endpoint with INVALID_RIID, a
   // the request says INVALID_RIID; the callable decides the endpoint
   const m = capsMsg([], OP_SELF, 0, 1);
   new DataView(m.buf.buffer).setUint16(8, INVALID_RIID, true);
-  const res = capsIn(1);
+  const res = capsIn(2);
   is(await main.CallAsync(callable, m.hdr, res.hdr), rcOk);
   const dv = new DataView(res.buf.buffer);
   assert.equal([0, 1, 2, 3].map((i) => dv.getUint32(40 + 4 * i, true)), [NK_EOK, 77, 3, OCAP_IPC_CALL | T]);

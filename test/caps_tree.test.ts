@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  rcOk, rcInvalidArgument, rcHandleRevoked, rcNotConnected, rcNoCapability, rcTimeout,
+  rcOk, rcInvalidArgument, rcHandleRevoked, rcNotConnected, rcNoCapability, rcTimeout, rcSecurityDisallow,
   OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_COPY, OCAP_HANDLE_SET_EVENT, OCAP_HANDLE_GET_EVENT,
   OCAP_IPC_CALL, OCAP_RIGHTS_SAME, EVENT_OBJECT_DESTROYED, EVENT_BADGE_CLOSED, OBJECT_EVENT_USER,
   HANDLE_TYPE_USER_FIRST, INVALID_HANDLE, INFINITE_TIMEOUT, nk_handle_desc, nk_get_handle,
@@ -269,6 +269,20 @@ test('a revoked client IPC handle, callable and listener fail Call, Recv and Rep
   is(await pending, rcOk);
   for (const h of [client, callable, listener]) is(x!.KnHandleClose(h), rcOk);
   await endAll(kernel, base);
+});
+
+test('an IPC sync object handle can be neither copied nor transferred, so it is never revoked: KnIpcSetInterrupt keeps working', async () => {
+  const kernel = await newKernel();
+  const { procs: [a, b], link } = await trio(kernel, ['A', 'B']);
+  const sync = syncObject(a!);
+  const out: { outHandle?: Handle } = {};
+  is(a!.KnHandleCopy(sync, OCAP_RIGHTS_SAME, INVALID_HANDLE, out), rcNoCapability);
+  is((await sendInRequest(a!, link(a!, b!).ch, b!, link(a!, b!).sh, [nk_handle_desc(sync)])).rc, rcSecurityDisallow);
+  is(a!.KnHandleRevokeEx(sync, false), rcOk, 'it has no descendants to revoke');
+  is(a!.KnIpcSetInterrupt(sync), rcOk);
+  is(a!.KnIpcClearInterrupt(sync), rcOk);
+  is(a!.KnHandleRevoke(sync), rcOk, 'KnHandleRevoke closes it');
+  is(a!.KnIpcSetInterrupt(sync), rcInvalidArgument);
 });
 
 test('revoking a listener ends a Recv waiting on it through the revoked handle; revoking a client end ends its calls not yet received', async () => {
