@@ -25,7 +25,7 @@ import { CapsModel, RIGHTS_SAME, type MHandle, type Outcome } from './caps_model
 test.after.each(shutdownAll);
 
 const RUNS = Number(process.env.KOS_PROPERTY_RUNS ?? 2000);
-const MAX_COMMANDS = 24;
+const MAX_COMMANDS = 32;
 
 // The rights the model plays with: the general part of services/ocap.h, one bit each.
 const T = 0x1, S = 0x2, SET = 0x4, GET = 0x8, C = 0x10;
@@ -252,6 +252,47 @@ class Transfer implements Cmd {
   }
 }
 
+/** Two handles of one process in one message: checked whole, so a bad one stops both. */
+class TransferTwo implements Cmd {
+  constructor(readonly pick: number, readonly second: number, readonly toOffset: number, readonly ask1: Ask,
+    readonly ask2: Ask, readonly inResponse: boolean) {}
+  check(): boolean { return true; }
+  async run(mm: Model, r: Real): Promise<void> {
+    const all = candidates(mm, r);
+    if (all.length === 0) return;
+    const h1 = all[this.pick % all.length]!;
+    const mine = all.filter((h) => h.proc === h1.proc);
+    const h2 = mine[this.second % mine.length]!;
+    const from = h1.proc;
+    const to = mm.slots[(mm.slots.indexOf(from) + this.toOffset) % mm.slots.length]!;
+    const r1 = asked(this.ask1, h1.rights), r2 = asked(this.ask2, h2.rights);
+    const what = `${this.toString()}: ${label(h1)} and ${label(h2)} to P${to}`;
+    const first = mm.m.mayTransfer(h1, r1);
+    const outcome = first !== 'ok' ? first : mm.m.mayTransfer(h2, r2);
+    const descs = [nk_handle_desc(r.value.get(h1.id)!, r1), nk_handle_desc(r.value.get(h2.id)!, r2)];
+    const pf = r.procs.get(from)!, pt = r.procs.get(to)!;
+    const res = this.inResponse
+      ? await sendInResponse(pf, link(r, to, from).sh, pt, link(r, to, from).ch, descs)
+      : await sendInRequest(pf, link(r, from, to).ch, pt, link(r, from, to).sh, descs);
+    expectRc(res.rc, CODE[outcome], what);
+    count(`two handles ${outcome}`);
+    if (outcome === 'ok') {
+      for (const [i, h, rights] of [[0, h1, r1], [1, h2, r2]] as const) {
+        const want = mm.m.transfer(h, to, rights, null);
+        const got = res.got[i]!;
+        if (want.deref ? got.handle !== r.value.get(want.got!.id) : nk_is_handle_dereferenced(got) !== NK_FALSE) {
+          fail(`${what}: descriptor ${i} arrived as ${JSON.stringify(got)}`);
+        }
+        if (!want.deref) r.value.set(want.got!.id, got.handle);
+      }
+    }
+    verify(mm, r, what);
+  }
+  toString(): string {
+    return `transferTwo(#${this.pick}, #${this.second}, +${this.toOffset}, ${showAsk(this.ask1)}, ${showAsk(this.ask2)}${this.inResponse ? ', response' : ''})`;
+  }
+}
+
 class Copy implements Cmd {
   constructor(readonly pick: number, readonly ask: Ask, readonly useBadge: boolean, readonly badgePick: number) {}
   check(): boolean { return true; }
@@ -357,6 +398,8 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
     .map(([p, o, a, ub, bp, resp]) => new Transfer(p, o, a, ub, bp, resp)),
   fc.tuple(pickArb, fc.integer({ min: 1, max: SLOTS - 1 }), askArb, fc.boolean(), pickArb, fc.boolean())
     .map(([p, o, a, ub, bp, resp]) => new Transfer(p, o, a, ub, bp, resp)),
+  fc.tuple(pickArb, pickArb, fc.integer({ min: 1, max: SLOTS - 1 }), askArb, askArb, fc.boolean())
+    .map(([p, q, o, a1, a2, resp]) => new TransferTwo(p, q, o, a1, a2, resp)),
   fc.tuple(pickArb, askArb, fc.boolean(), pickArb).map(([p, a, ub, bp]) => new Copy(p, a, ub, bp)),
   pickArb.map((p) => new Close(p)),
   fc.tuple(pickArb, fc.boolean()).map(([p, c]) => new Revoke(p, c)),
@@ -414,6 +457,7 @@ test(`the kernel's handle tree matches the model over ${RUNS} random sequences o
       'transfer denied', 'copy ok', 'copy nocap', 'copy revoked', 'copy invalid', 'close live ok', 'close revoked ok',
       'close gone invalid', 'revoke ok (reached handles)', 'revoke revoked', 'revoke invalid',
       'revokeSubtree ok (reached handles)', 'revokeSubtree ok', 'revokeSubtree revoked', 'EVENT_BADGE_CLOSED', 'resource ended',
+      'two handles ok', 'two handles denied', 'two handles invalid',
     ]) assert.ok((tally.get(key) ?? 0) > 0, `no step took the path "${key}"`);
   }
 });

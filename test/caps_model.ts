@@ -122,13 +122,20 @@ export class CapsModel {
    * none). The outcome, and the handle `to` gets: new (transfer) or its own (dereference).
    */
   transfer(h: MHandle, to: number, asked: number, b: MBadge | null): { outcome: Outcome; got?: MHandle; deref?: boolean } {
-    const l = this.lookup(h);
-    if (l !== 'ok') return { outcome: l };
+    const outcome = this.mayTransfer(h, asked);
+    if (outcome !== 'ok') return { outcome };
     const rights = asked === RIGHTS_SAME ? h.rights : asked;
-    if ((h.rights & this.transferRight) === 0 || (rights & ~h.rights) !== 0) return { outcome: 'denied' };
     const anc = this.ancestorIn(to, h);
     if (anc) return { outcome: 'ok', got: anc, deref: true };
     return { outcome: 'ok', got: this.install(to, h.res, rights >>> 0, h, b ? b.id : 0, b ? b.id : h.zone), deref: false };
+  }
+
+  /** Whether `h` may be sent asking for `asked` (a message is checked whole before any transfer). */
+  mayTransfer(h: MHandle, asked: number): Outcome {
+    const l = this.lookup(h);
+    if (l !== 'ok') return l;
+    const rights = asked === RIGHTS_SAME ? h.rights : asked;
+    return (h.rights & this.transferRight) === 0 || (rights & ~h.rights) !== 0 ? 'denied' : 'ok';
   }
 
   /** KnHandleCopy(h, asked, b). */
