@@ -205,6 +205,24 @@ test('nk_get_badge_op: NK_EOK, NK_EPERM (a right missing), NK_ENOENT (no context
   assert.is(a.nk_get_badge_op({ ...d, badge: 0x7fffff }, 0, out), NK_ENOENT, 'a key naming nothing');
 });
 
+test('Call needs OCAP_IPC_CALL and Recv and Reply need OCAP_IPC_RECV on handles narrowed by a transfer (rcNoCapability)', async () => {
+  const w = await world();
+  const { a, b } = w;
+  const link = channel(w.kernel, a, b, 'ipc');
+  const callable: { handle?: Handle } = {};
+  is(a.KnHandleCreateUserObjectEx(HANDLE_TYPE_USER_FIRST, OCAP_IPC_CALL | T, null, w.listener, 0, callable), rcOk);
+  const r = await sendInRequest(a, link.ch, b, link.sh, [
+    nk_handle_desc(w.client, T | S), nk_handle_desc(callable.handle!, T), nk_handle_desc(w.listener, OCAP_IPC_LISTENER & ~OCAP_IPC_RECV),
+  ]);
+  is(r.rc, rcOk);
+  const [client, call, listener] = r.got.map((d) => d.handle) as [Handle, Handle, Handle];
+  is(await b.CallAsync(client, capsMsg([]).hdr, capsIn().hdr), rcNoCapability, 'a client handle without OCAP_IPC_CALL');
+  is(await b.CallAsync(call, capsMsg([]).hdr, capsIn().hdr), rcNoCapability, 'a callable without OCAP_IPC_CALL');
+  is(await b.RecvAsync(listener, capsIn().hdr), rcNoCapability, 'a listener without OCAP_IPC_RECV');
+  is(b.Reply(listener, capsMsg([]).hdr), rcNoCapability);
+  is(await b.CallAsync(listener, capsMsg([]).hdr, capsIn().hdr), rcInvalidOperation, 'the wrong kind is reported before the rights');
+});
+
 // ---- notice_api.h ---------------------------------------------------------------------------
 
 test('KnNoticeSubscribeToObject: rcOk, rcInvalidArgument (mask 0, handles), rcInvalidOperation (not a notice; forbidden), rcNoCapability, rcHandleRevoked', async () => {
