@@ -149,6 +149,23 @@ test('a badge used again after its subtree emptied reports EVENT_BADGE_CLOSED ag
   assert.equal(drain(a!, n), [{ eventId: 4, eventMask: EVENT_BADGE_CLOSED }]);
 });
 
+test('a handle passed on under another badge counts in that badge\'s subtree only: the outer badge closes when its own handles are gone', async () => {
+  const kernel = await newKernel();
+  const { procs: [a, b, c], link } = await trio(kernel);
+  const h = userObject(a!, ALL);
+  const na = notice(a!), nb = notice(b!);
+  const ba = badge(a!, na, 1), bb = badge(b!, nb, 2);
+  const inB = await give(link, a!, b!, h, ba);
+  const inC = await give(link, b!, c!, inB, bb);
+  is(b!.KnHandleClose(inB), rcOk);
+  assert.equal(drain(a!, na), [{ eventId: 1, eventMask: EVENT_BADGE_CLOSED }], 'A\'s badge: B\'s handle was its last');
+  assert.equal(drain(b!, nb), [], 'B\'s badge still has C\'s handle');
+  is(a!.KnHandleRevokeSubtree(h, ba), rcOk);
+  assert.equal(sid(c!, inC) > 0, true, 'C\'s handle, made under B\'s badge, is not in A\'s subtree any more');
+  is(a!.KnHandleRevokeEx(h, false), rcOk);
+  assert.equal(drain(b!, nb), [{ eventId: 2, eventMask: EVENT_BADGE_CLOSED }], 'revoking from above reaches it');
+});
+
 test('EVENT_TASK_COMPLETED reaches the holders of a process\'s task handle once when kernel.terminate ends it, and later subscribers at once', async () => {
   const kernel = await newKernel();
   const base = kernel.stats();
