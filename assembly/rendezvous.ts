@@ -17,8 +17,9 @@
 //   (P1) Reply is checked and finds the slot (by token, or the oldest); (P2) the response is
 //        checked, copied into the caller's buffers with its handles transferred, the slot is
 //        closed and the caller completes: ST_OK, or the status that ended the call.
-//   (X)  Cancel (timeout, interrupt, death) takes a waiting thread out: QUEUED, WAIT_RECV and
-//        WAIT_NOTICE leave their queue; WAIT_REPLY abandons its slot.
+//   (X)  Cancel (timeout, interrupt, death, revocation of the handle it waits through) takes a
+//        waiting thread out: QUEUED, WAIT_RECV and WAIT_NOTICE leave their queue; WAIT_REPLY
+//        abandons its slot.
 // Races: whichever of (P2) and (X) takes the lock first wins. If (P2) wins, the call succeeds
 // even though its timer fired (k_cancel then returns the completed status). If (X) wins, the
 // slot is abandoned and the late Reply returns ST_CALLER_GONE; its token names only that call,
