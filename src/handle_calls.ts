@@ -10,7 +10,7 @@ import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import { withThread, statusOf, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
-import { handleArg, u32Arg } from './args.js';
+import { handleArg, u32Arg, maskArg, boolArg } from './args.js';
 import { outArg } from './out.js';
 import { registryOf, FOREIGN } from './context_codec.js';
 import { INVALID_HANDLE, NK_EOK, NK_EPERM, NK_ENOENT, type Handle, type nk_err_t, type nk_handle_desc_t } from './nk/types.js';
@@ -39,7 +39,7 @@ function handleCall(p: IpcProcess, fn: string, out: Record<string, unknown>, fie
 export function createUserObject(p: IpcProcess, fn: string, type: unknown, rights: unknown, context: unknown,
   ipcChannel: unknown, riid: unknown, out: unknown): Retcode {
   const o = outArg(fn, out);
-  const t = u32Arg(fn, 'type', type), r = u32Arg(fn, 'rights', rights);
+  const t = u32Arg(fn, 'type', type), r = maskArg(fn, 'rights', rights);
   const ch = handleArg(fn, 'ipcChannel', ipcChannel), id = u32Arg(fn, 'riid', riid);
   const core = p.local(fn);
   const reg = registryOf(core);
@@ -110,7 +110,7 @@ export function connect(p: IpcProcess, fn: string, listener: unknown, out: unkno
 /** KnHandleCopy: a descendant of `inHandle` in the caller's table; out.outHandle. */
 export function copy(p: IpcProcess, fn: string, inHandle: unknown, newRightsMask: unknown, copyBadge: unknown, out: unknown): Retcode {
   const o = outArg(fn, out);
-  const h = handleArg(fn, 'inHandle', inHandle), r = u32Arg(fn, 'newRightsMask', newRightsMask);
+  const h = handleArg(fn, 'inHandle', inHandle), r = maskArg(fn, 'newRightsMask', newRightsMask);
   const b = handleArg(fn, 'copyBadge', copyBadge);
   return handleCall(p, fn, o, 'outHandle', (c, th) => c.sys(SYS.k_handle_copy, th.tid, h, r, b));
 }
@@ -121,9 +121,10 @@ export function simple(p: IpcProcess, fn: string, run: (core: Core, th: Thread) 
 }
 
 /** KnHandleRevoke / KnHandleRevokeEx. */
-export function revoke(p: IpcProcess, fn: string, handle: unknown, close: boolean): Retcode {
+export function revoke(p: IpcProcess, fn: string, handle: unknown, close: unknown): Retcode {
   const h = handleArg(fn, 'handle', handle);
-  return simple(p, fn, (c, th) => c.sys(SYS.k_handle_revoke, th.tid, h, close ? 1 : 0));
+  const shut = boolArg(fn, 'close', close);
+  return simple(p, fn, (c, th) => c.sys(SYS.k_handle_revoke, th.tid, h, shut ? 1 : 0));
 }
 
 /** KnHandleRevokeSubtree. */
@@ -180,8 +181,8 @@ export function badgeOp(p: IpcProcess, fn: string, desc: unknown, operation: unk
     throw new TypeError(`${fn}: desc must be an nk_handle_desc_t ({ handle, rights, badge, flags }), got ${describe(desc)}`);
   }
   const d = desc as nk_handle_desc_t;
-  const op = u32Arg(fn, 'operation', operation);
-  const rights = u32Arg(fn, 'desc.rights', d.rights), key = u32Arg(fn, 'desc.badge', d.badge);
+  const op = maskArg(fn, 'operation', operation);
+  const rights = maskArg(fn, 'desc.rights', d.rights), key = u32Arg(fn, 'desc.badge', d.badge);
   o.badge = undefined;
   if ((rights & op) >>> 0 !== op) return NK_EPERM;
   if (key === 0) return NK_ENOENT;

@@ -13,7 +13,7 @@ import { withThread, take, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
 import { waitBlocking, onWake } from './wait.js';
 import { toRetcode } from './status.js';
-import { handleArg, u32Arg, timeoutArg } from './args.js';
+import { handleArg, u32Arg, timeoutArg, maskArg, boolArg } from './args.js';
 import { outArg } from './out.js';
 import { describe } from './describe.js';
 import { INVALID_HANDLE } from './nk/types.js';
@@ -57,7 +57,7 @@ function status(p: IpcProcess, fn: string, st: number): Retcode {
 /** KnNoticeSubscribeToObject. */
 export function subscribe(p: IpcProcess, fn: string, notice: unknown, object: unknown, evMask: unknown, evId: unknown): Retcode {
   const n = handleArg(fn, 'notice', notice), o = handleArg(fn, 'object', object);
-  const m = u32Arg(fn, 'evMask', evMask), id = u32Arg(fn, 'evId', evId);
+  const m = maskArg(fn, 'evMask', evMask), id = u32Arg(fn, 'evId', evId);
   return plain(p, fn, (c, th) => c.sys(SYS.k_notice_subscribe, th.tid, n, o, m, id));
 }
 
@@ -70,17 +70,14 @@ export function unsubscribe(p: IpcProcess, fn: string, notice: unknown, byObject
 
 /** KnNoticeSetObjectEvent. */
 export function setObjectEvent(p: IpcProcess, fn: string, object: unknown, evMask: unknown): Retcode {
-  const o = handleArg(fn, 'object', object), m = u32Arg(fn, 'evMask', evMask);
+  const o = handleArg(fn, 'object', object), m = maskArg(fn, 'evMask', evMask);
   return plain(p, fn, (c, th) => c.sys(SYS.k_notice_set_event, th.tid, o, m));
 }
 
 /** KnNoticeDropAndWake. */
 export function dropAndWake(p: IpcProcess, fn: string, notice: unknown, forbid: unknown): Retcode {
-  const n = handleArg(fn, 'notice', notice);
-  if (typeof forbid !== 'boolean' && forbid !== 0 && forbid !== 1) {
-    throw new TypeError(`${fn}: forbid must be a boolean (or 0 / 1), got ${describe(forbid)}`);
-  }
-  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_drop, th.tid, n, forbid ? 1 : 0));
+  const n = handleArg(fn, 'notice', notice), f = boolArg(fn, 'forbid', forbid);
+  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_drop, th.tid, n, f ? 1 : 0));
 }
 
 /** The checked arguments of KnNoticeGetEvent. */

@@ -9,7 +9,7 @@ import {
   OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_COPY, OCAP_HANDLE_SET_EVENT, OCAP_HANDLE_GET_EVENT,
   OCAP_IPC_CALL, OCAP_IPC_RECV, OCAP_IPC_LISTENER, OCAP_RIGHTS_SAME, EVENT_OBJECT_DESTROYED,
   OBJECT_EVENT_USER, HANDLE_TYPE_USER_FIRST, HANDLE_TYPE_USER_LAST, INVALID_HANDLE, INVALID_RIID,
-  INFINITE_TIMEOUT, NOTICE_COUNT_MAX, NK_EOK, NK_EPERM, NK_ENOENT, nk_handle_desc,
+  INFINITE_TIMEOUT, NOTICE_COUNT_MAX, NK_EOK, NK_EPERM, NK_ENOENT, nk_handle_desc, nk_get_rights, OCAP_HANDLE_SPEC,
   type Process, type Handle, type Kernel, type EventDesc,
 } from 'kos-ipc';
 import { is, newKernel, shutdownAll, rejects } from './helpers.js';
@@ -461,20 +461,27 @@ test('bad argument types are TypeErrors (RangeErrors for a context too large or 
   }
   const u32s: [string, string, (v: never) => unknown][] = [
     ['KnHandleCreateUserObject', 'type', (v) => a.KnHandleCreateUserObject(v, S, null, {})],
-    ['KnHandleCreateUserObject', 'rights', (v) => a.KnHandleCreateUserObject(HANDLE_TYPE_USER_FIRST, v, null, {})],
     ['KnHandleCreateUserObjectEx', 'riid', (v) => a.KnHandleCreateUserObjectEx(HANDLE_TYPE_USER_FIRST, S, null, INVALID_HANDLE, v, {})],
     ['KnHandleCreateBadge', 'eventId', (v) => a.KnHandleCreateBadge(w.n, v, null, {})],
-    ['KnHandleCopy', 'newRightsMask', (v) => a.KnHandleCopy(w.live, v, INVALID_HANDLE, {})],
-    ['KnNoticeSubscribeToObject', 'evMask', (v) => a.KnNoticeSubscribeToObject(w.n, w.live, v, 1)],
     ['KnNoticeSubscribeToObject', 'evId', (v) => a.KnNoticeSubscribeToObject(w.n, w.live, U0, v)],
     ['KnNoticeUnsubscribeFromEvent', 'evId', (v) => a.KnNoticeUnsubscribeFromEvent(w.n, v)],
-    ['KnNoticeSetObjectEvent', 'evMask', (v) => a.KnNoticeSetObjectEvent(w.live, v)],
     ['KnNoticeGetEvent', 'countMax', (v) => a.KnNoticeGetEvent(w.n, 0, v, [], {})],
-    ['nk_get_badge_op', 'operation', (v) => a.nk_get_badge_op(nk_handle_desc(w.live), v, {})],
   ];
   for (const [fn, arg, call] of u32s) {
     for (const v of [-1, 2 ** 32, 0.5, '1', null]) {
       await rejects(() => call(v as never), new RegExp(`^${fn}: ${arg} must be an integer from 0 to 0xFFFFFFFF`));
+    }
+  }
+  const masks: [string, string, (v: never) => unknown][] = [
+    ['KnHandleCreateUserObject', 'rights', (v) => a.KnHandleCreateUserObject(HANDLE_TYPE_USER_FIRST, v, null, {})],
+    ['KnHandleCopy', 'newRightsMask', (v) => a.KnHandleCopy(w.live, v, INVALID_HANDLE, {})],
+    ['KnNoticeSubscribeToObject', 'evMask', (v) => a.KnNoticeSubscribeToObject(w.n, w.live, v, 1)],
+    ['KnNoticeSetObjectEvent', 'evMask', (v) => a.KnNoticeSetObjectEvent(w.live, v)],
+    ['nk_get_badge_op', 'operation', (v) => a.nk_get_badge_op(nk_handle_desc(w.live), v, {})],
+  ];
+  for (const [fn, arg, call] of masks) {
+    for (const v of [-(2 ** 31) - 1, 2 ** 32, 0.5, '1', null]) {
+      await rejects(() => call(v as never), new RegExp(`^${fn}: ${arg} must be a 32-bit mask`));
     }
   }
   for (const v of [-1, 0.5, 'inf', null, 2 ** 32]) {
@@ -509,3 +516,21 @@ test('bad argument types are TypeErrors (RangeErrors for a context too large or 
 });
 
 test.run();
+
+test('rights and event masks built with `|` pass with bit 31 set (a negative number is taken as its 32 bits); rtl_bool arguments take booleans or 0 / 1', async () => {
+  const kernel = await newKernel();
+  const a = kernel.createProcess('A');
+  const top = OCAP_HANDLE_SPEC(15) | OCAP_HANDLE_GET_SID;
+  assert.ok(top < 0, 'bit 31 makes `|` negative');
+  const out: { handle?: number } = {};
+  is(a.KnHandleCreateUserObject(HANDLE_TYPE_USER_FIRST, top | OCAP_HANDLE_COPY, null, out), rcOk);
+  const copy: { outHandle?: number } = {};
+  is(a.KnHandleCopy(out.handle!, top, INVALID_HANDLE, copy), rcOk);
+  const desc = nk_handle_desc(out.handle!, top);
+  assert.is(nk_get_rights(desc), top >>> 0);
+  for (const v of ['yes', 2, null, undefined]) {
+    await rejects(() => a.KnHandleRevokeEx(out.handle!, v as never), /^KnHandleRevokeEx: close must be a boolean/);
+    await rejects(() => a.KnIpcCreateSyncObjectEx(v as never, {}), /^KnIpcCreateSyncObjectEx: autoclear must be a boolean/);
+  }
+  is(a.KnHandleRevokeEx(copy.outHandle!, 1), rcOk);
+});

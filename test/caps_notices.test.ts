@@ -255,7 +255,7 @@ test('KnNoticeSetObjectEvent posts user bits only, to the entries that asked for
   is(a.KnNoticeSetObjectEvent(h, U1), rcOk);
   is(a.KnNoticeSetObjectEvent(h, U0), rcOk);
   is(a.KnNoticeSetObjectEvent(other, U0), rcOk);
-  is(a.KnNoticeSetObjectEvent(h, (U7 | U0) >>> 0), rcOk); // bit 31: >>> 0 keeps the mask a u32
+  is(a.KnNoticeSetObjectEvent(h, U7 | U0), rcOk); // bit 31 set by `|`: a negative number, taken as its 32 bits
   assert.equal(drain(a, n), [
     { eventId: 1, eventMask: U0 | U1 }, { eventId: 3, eventMask: U0 }, { eventId: 2, eventMask: U7 },
   ], 'one notification per entry id, in order of the first event, masks ORed; U7 went to entry 2 only');
