@@ -515,7 +515,6 @@ test('bad argument types are TypeErrors (RangeErrors for a context too large or 
   await rejects(() => a.KnNoticeGetEventAsync(w.n, 0, 1, [], {}), /KnNoticeGetEventAsync: process "A" has ended/);
 });
 
-test.run();
 
 test('rights and event masks built with `|` pass with bit 31 set (a negative number is taken as its 32 bits); rtl_bool arguments take booleans or 0 / 1', async () => {
   const kernel = await newKernel();
@@ -534,3 +533,5 @@ test('rights and event masks built with `|` pass with bit 31 set (a negative num
   }
   is(a.KnHandleRevokeEx(copy.outHandle!, 1), rcOk);
 });
+
+test.run();

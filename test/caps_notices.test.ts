@@ -411,6 +411,16 @@ test('Async waiters are woken with rcAbort by KnNoticeDropAndWake, and with rcNo
   assert.is(kernel.stats().notices, 0);
 });
 
+test('a KnNoticeGetEventAsync pending when kernel.terminate ends its in-realm process settles with rcNotConnected, like CallAsync', async () => {
+  const kernel = await newKernel();
+  const a = kernel.createProcess('A');
+  const n = notice(a);
+  const pending = a.KnNoticeGetEventAsync(n, INFINITE_TIMEOUT, 4, [], {});
+  await kernel.terminate(a);
+  is(await pending, rcNotConnected);
+  assert.throws(() => a.KnNoticeGetEvent(n, 0, 1, [], {}), /KnNoticeGetEvent: process "A" has ended/);
+});
+
 test('a notice receiver and a badge cannot be transferred (no OCAP_HANDLE_TRANSFER): rcSecurityDisallow', async () => {
   const kernel = await newKernel();
   const { procs: [a, b], link } = await trio(kernel, ['A', 'B']);
