@@ -47,6 +47,9 @@ export {
 } from './coresrv/handle/notice_api.js';
 export { KosTaskGetSelf, KosTaskGetHandle } from './kos/task.js';
 export {
+  KnCmConnect, KnCmConnectAsync, KnCmListen, KnCmListenAsync, KnCmAccept, KnCmDrop,
+} from './coresrv/cm/cm_api.js';
+export {
   OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_SET_EVENT, OCAP_HANDLE_GET_EVENT, OCAP_HANDLE_COPY,
   OCAP_IPC_CALL, OCAP_IPC_RECV, OCAP_IPC_LISTEN, OCAP_IPC_SYNC, OCAP_IPC_CLIENT, OCAP_IPC_LISTENER, OCAP_IPC_SERVER,
   OCAP_TASK_SELF, OCAP_RIGHTS_SAME, OCAP_HANDLE_SPEC,

@@ -11,6 +11,7 @@ import type { Platform, ProcessExit } from './platform/types.js';
 import { SYS, ADMIN, ADMIN_RECORD, MAX_PROCS, MAX_RULES, ST_OK, STATS, STAT_NAMES } from './abi.js';
 import { checkOptions, memoryPages, spinBudget, type KernelOptions } from './kernel_options.js';
 import { StaticChannels, checkName, type Endpoints } from './static_channels.js';
+import { registerName } from './cm_calls.js';
 import { Workers } from './workers.js';
 import { parseInit, type InitDescription } from './init.js';
 import { compilePolicy, type Policy } from './policy.js';
@@ -143,6 +144,7 @@ export class Kernel {
     const proc = new Process(name, index, taskId, local ? this.core : null, args);
     this.byName.set(name, proc);
     try {
+      registerName(this.core, index, name);
       this.channels.addEndpoints(fn, proc, options.endpoints);
       rememberEndpoints(proc, options.endpoints);
       declareShapes(this.core, fn, name, index, shapes);
