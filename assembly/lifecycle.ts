@@ -1,7 +1,7 @@
 // Closing and revoking handles, the end of objects, and the end of processes.
 //
 // KnHandleClose frees the caller's entry and gives its children to its parent (the tree stays
-// whole). KnHandleRevoke marks every descendant revoked, and then closes the handle;
+// whole; a badge the closed handle's transfer carried passes to its children). KnHandleRevoke marks every descendant revoked, and then closes the handle;
 // KnHandleRevokeSubtree revokes only the subtrees a transfer with a given badge started. A
 // revoked handle keeps its entry until its process closes it, but names nothing: its object
 // lost that reference when it was revoked. An object ends when nothing holds it any more (no
@@ -83,10 +83,28 @@ function closeEntry(h: u32): void {
   }
   const o = load<u32>(e + HE_OBJ) - 1;
   const zone = load<u32>(e + HE_ZONE);
+  passBadge(h);
   treeLiftChildren(h);
   treeUnlink(h);
   handleDrop(h);
   letGo(o, zone);
+}
+
+/**
+ * Handle id `h`, made by a transfer (or copy) that carried a badge, is about to close: its
+ * children take that badge as their own, so the subtree the transfer started still answers to
+ * KnHandleRevokeSubtree and still gives the badge's context on dereference once it hangs from
+ * `h`'s parent (a relay such as DCM passes a badged callable on and closes its own copy).
+ */
+function passBadge(h: u32): void {
+  const b = load<u32>(hidEntry(h) + HE_BADGE);
+  if (b == 0) return;
+  let c = load<u32>(hidEntry(h) + HE_CHILD);
+  while (c != 0) {
+    const ce = hidEntry(c - 1);
+    if (load<u32>(ce + HE_BADGE) == 0) store<u32>(ce + HE_BADGE, b);
+    c = load<u32>(ce + HE_NEXT);
+  }
 }
 
 /**

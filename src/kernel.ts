@@ -12,6 +12,8 @@ import { SYS, ADMIN, ADMIN_RECORD, MAX_PROCS, MAX_RULES, ST_OK, STATS, STAT_NAME
 import { checkOptions, memoryPages, spinBudget, type KernelOptions } from './kernel_options.js';
 import { StaticChannels, checkName, type Endpoints } from './static_channels.js';
 import { registerName } from './cm_calls.js';
+import { DcmProgram } from './dcm/program.js';
+import { DCM_CONNECTION } from './dcm/constants.js';
 import { Workers } from './workers.js';
 import { parseInit, type InitDescription } from './init.js';
 import { compilePolicy, type Policy } from './policy.js';
@@ -60,6 +62,7 @@ export class Kernel {
   private readonly classes = new Map<string, number>();
   private readonly channels: StaticChannels;
   private readonly workers: Workers;
+  private dcm: DcmProgram | undefined;
   private closed = false;
 
   private constructor(core: Core, module: WebAssembly.Module, plat: Platform, spinUs: number, debug: boolean,
@@ -149,6 +152,7 @@ export class Kernel {
       rememberEndpoints(proc, options.endpoints);
       declareShapes(this.core, fn, name, index, shapes);
       this.channels.apply();
+      this.dcm?.attach();
     } catch (e) {
       // a process that cannot be set up as asked is not left half made
       this.release(proc);
@@ -221,10 +225,29 @@ export class Kernel {
    * process may be created later: the channel appears when both exist.
    */
   connect(client: string | Process, server: string | Process, id: string): void {
+    this.connectAs(client, server, id, true);
+  }
+
+  private connectAs(client: string | Process, server: string | Process, id: string, builtinDcm: boolean): void {
     this.open('connect');
     const c = typeof client === 'string' ? client : client?.name;
     const s = typeof server === 'string' ? server : server?.name;
     this.channels.connect(checkName('connect', 'client', c), checkName('connect', 'server', s), checkName('connect', 'id', id));
+    if (s === DCM_CONNECTION && builtinDcm) this.startDcm();
+    this.dcm?.attach();
+  }
+
+  /**
+   * The DCM process (`kl.core.DCM`): the kernel's built-in DCM program, started in this realm
+   * the first time a connection targets it and no process of that name exists (docs/dcm.md).
+   */
+  private startDcm(): Process {
+    const live = this.byName.get(DCM_CONNECTION);
+    if (live) return live;
+    const p = this.createProcess(DCM_CONNECTION);
+    this.dcm = new DcmProgram(p, (taskId) => this.processes.find((x) => x.taskId === taskId)?.name);
+    this.dcm.attach();
+    return p;
   }
 
   /**
@@ -236,10 +259,13 @@ export class Kernel {
     const desc = await parseInit(description);
     const started: Promise<Process>[] = [];
     const out: Record<string, Process> = {};
+    // an entity kl.core.DCM with a module is the system's own DCM; otherwise the built-in one serves
+    const builtinDcm = !desc.entities.some((e) => e.name === DCM_CONNECTION && e.module);
     for (const e of desc.entities) {
-      for (const c of e.connections) this.connect(e.name, c.target, c.id);
+      for (const c of e.connections) this.connectAs(e.name, c.target, c.id, builtinDcm);
     }
     for (const e of desc.entities) {
+      if (e.name === DCM_CONNECTION && builtinDcm) { out[e.name] = this.startDcm(); continue; }
       const options: ProcessOptions = {};
       if (e.endpoints) options.endpoints = e.endpoints;
       if (e.args) options.args = e.args;

@@ -22,6 +22,7 @@ import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_ii
 import type { SMsgHdr } from './services/rtl/nk_msg.js';
 import { kosTransportInit, type NkKosTransport } from './coresrv/nk/transport-kos.js';
 import { cmMethods, type CmMethods } from './cm_calls.js';
+import { dcmMethods, type DcmMethods } from './dcm/client.js';
 
 export type { ProcessExit } from './platform/types.js';
 
@@ -384,7 +385,8 @@ export class Process implements IpcProcess {
   }
 }
 
-// ---- cm_api.h: methods defined beside their calls (cm_calls.ts), installed here -----------
+// ---- cm_api.h and dcm/dcm_api.h: methods defined beside their calls (cm_calls.ts,
+// dcm/client.ts), installed here ---------------------------------------------------------------
 
-export interface Process extends CmMethods {}
-Object.assign(Process.prototype, cmMethods);
+export interface Process extends CmMethods, DcmMethods {}
+Object.assign(Process.prototype, cmMethods, dcmMethods);
