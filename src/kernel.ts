@@ -196,7 +196,9 @@ export class Kernel {
       return Promise.reject(e);
     }
     try {
-      return this.workers.spawn(proc, realm, moduleUrl, argsOf('spawn', options.args));
+      const started = this.workers.spawn(proc, realm, moduleUrl, argsOf('spawn', options.args));
+      this.dcm?.rearm();
+      return started;
     } catch (e) {
       this.release(proc);
       proc.markEnded({ code: 0, error: e });
@@ -213,7 +215,9 @@ export class Kernel {
   spawnThread(p: Process, moduleUrl: string | URL, args: string[] = []): Promise<{ exited: Promise<ProcessExit> }> {
     if (this.mode !== 'shared') return Promise.reject(new Error('spawnThread: workers need SharedArrayBuffer (see spawn)'));
     try {
-      return this.workers.spawnThread(this.live('spawnThread', p), moduleUrl, argsOf('spawnThread', args));
+      const started = this.workers.spawnThread(this.live('spawnThread', p), moduleUrl, argsOf('spawnThread', args));
+      this.dcm?.rearm();
+      return started;
     } catch (e) {
       return Promise.reject(e);
     }

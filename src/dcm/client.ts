@@ -106,7 +106,7 @@ function msecArg(fn: string, v: unknown): number {
 
 function finish(rc: Retcode, spec: Spec, link: Link): Retcode {
   if (rc !== rcOk) return rc;
-  const answer = word(spec.msg.res, OFF_WORD0);
+  const answer = word(spec.msg.res, OFF_WORD0) | 0; // Retcodes are signed 32-bit values
   return answer !== rcOk ? answer : spec.done(spec.msg, link);
 }
 

@@ -68,12 +68,21 @@ type DcmObject = Pub | Sub | Conn | Req;
 
 const encoder = new TextEncoder();
 
+/** The user event and entry id of DCM's own `waker` object (session keys start at 1). */
+const KICK = 0x01000000;
+const KICK_ID = 0;
+
 /** The longest a single setTimeout may wait; longer deadlines re-arm. */
 const MAX_TIMER = 0x7fffffff;
 
 export class DcmProgram {
   private listener: Handle = INVALID_HANDLE;
   private notice: Handle = INVALID_HANDLE;
+  /** An IPC sync object and a user object that end the two loops' waits, so they wait again (rearm). */
+  private sync: Handle = INVALID_HANDLE;
+  private waker: Handle = INVALID_HANDLE;
+  /** True once the loops wait knowing that workers exist (Core.crossRealm). */
+  private armedCross = false;
   private running = false;
   private stopped = false;
   private nextKey = 1;
@@ -104,13 +113,31 @@ export class DcmProgram {
     if (this.running || this.stopped || this.process.hasEnded) return;
     const l = this.process.ServiceLocatorRegister(DCM_CONNECTION, null, 0);
     if (l === INVALID_HANDLE) return;
-    const n: { notice?: Handle } = {};
-    if (this.process.KnNoticeCreate(n) !== rcOk) return;
+    const p = this.process;
+    const n: { notice?: Handle } = {}, sync: { syncHandle?: Handle } = {}, kick: { handle?: Handle } = {};
+    if (p.KnNoticeCreate(n) !== rcOk || p.KnIpcCreateSyncObjectEx(true, sync) !== rcOk ||
+        p.KnHandleCreateUserObject(HANDLE_TYPE_USER_FIRST, OCAP_HANDLE_SET_EVENT | OCAP_HANDLE_GET_EVENT, null, kick) !== rcOk ||
+        p.KnNoticeSubscribeToObject(n.notice!, kick.handle!, KICK, KICK_ID) !== rcOk) return;
     this.listener = l;
     this.notice = n.notice!;
+    this.sync = sync.syncHandle!;
+    this.waker = kick.handle!;
     this.running = true;
+    this.armedCross = p.core!.crossRealm;
     void this.serve();
     void this.watch();
+  }
+
+  /**
+   * The first worker was spawned: an Async wait made before only hears of completions made in
+   * this realm, so both loops stop waiting (an interrupt, a user event) and wait again, now also
+   * for completions from workers (the kernel calls this after every spawn).
+   */
+  rearm(): void {
+    if (!this.running || this.stopped || this.armedCross || !this.process.core?.crossRealm) return;
+    this.armedCross = true;
+    this.process.KnIpcSetInterrupt(this.sync);
+    this.process.KnNoticeSetObjectEvent(this.waker, KICK);
   }
 
   // ---- the two loops ------------------------------------------------------------------------
@@ -119,12 +146,13 @@ export class DcmProgram {
     for (;;) {
       let rc: Retcode;
       try {
-        rc = await this.process.RecvAsync(this.listener, this.inHdr);
+        rc = await this.process.RecvExAsync(this.listener, this.inHdr, INFINITE_TIMEOUT, this.sync);
       } catch {
         break; // the process ended
       }
       if (this.process.hasEnded || rc === rcNotConnected) break;
-      if (rc !== rcOk) continue; // a request that did not fit was refused by the kernel
+      // rcIpcInterrupt: rearm; anything else: a request that did not fit was refused by the kernel
+      if (rc !== rcOk) continue;
       this.dispatch();
     }
     this.stop();
