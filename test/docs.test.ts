@@ -19,6 +19,11 @@ const EXPECTED = [
   'Call.md', 'CallEx.md', 'Kernel.md', 'KnHandleClose.md', 'KnIpcClearInterrupt.md',
   'KnIpcCreateSyncObject.md', 'KnIpcSetInterrupt.md', 'Process.md', 'Recv.md', 'RecvEx.md',
   'Reply.md', 'ServiceLocatorConnect.md', 'ServiceLocatorGetRiid.md', 'ServiceLocatorRegister.md',
+  // cm_api.h and dcm/dcm_api.h
+  'KnCmConnect.md', 'KnCmListen.md', 'KnCmAccept.md', 'KnCmDrop.md', 'DcmInit.md', 'DcmFini.md',
+  'DcmPublishEndpoint.md', 'DcmListen.md', 'DcmAccept.md', 'DcmSetSubscription.md', 'DcmReadPubQueue.md',
+  'DcmCreateConnection.md', 'DcmConnect.md', 'DcmCloseHandle.md', 'DcmInterruptBlockingCall.md',
+  'DcmSubscribeToEvents.md', 'DcmUnsubscribeFromEvents.md',
 ];
 
 const headings = (text: string): Set<string> =>
