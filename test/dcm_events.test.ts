@@ -249,4 +249,15 @@ test('kernel.init: connections to kl.core.DCM need no entity; an entity kl.core.
   is(await q.Client!.DcmInitAsync(), rcOk);
 });
 
+test('DCM\'s deadlines hold while a process of its realm floods it with calls that complete at once', async () => {
+  const { p } = await dcmSystem('Server', 'Client');
+  const pub = await publish(p.Server!, 'e');
+  const sub = await subscribe(p.Client!, 'Nothing');
+  let ended: number | undefined;
+  const t0 = Date.now();
+  void p.Server!.DcmListenAsync(pub, 20, {}).then((rc) => { ended = rc; });
+  while (Date.now() - t0 < 1000 && ended === undefined) is(await p.Client!.DcmReadPubQueueAsync(sub, 0, {}), rcTimeout);
+  assert.is(ended, rcTimeout, 'the 20 ms DcmListen timed out during the flood');
+});
+
 test.run();
