@@ -188,4 +188,9 @@ export const exports = [
   { name: 'k_notice_get', caller: 'thread', params: ['notice', 'countMax', 'dst', 'flags'], results: ['count'], doc: 'KnNoticeGetEvent: takes up to countMax events into [dst, dst + 8 * countMax) (eventId u32, mask u32); ST_WOULD_BLOCK when none and flags allow waiting' },
   { name: 'k_notice_set_event', caller: 'thread', params: ['object', 'mask'], results: [], doc: 'KnNoticeSetObjectEvent' },
   { name: 'k_notice_drop', caller: 'thread', params: ['notice', 'forbid'], results: [], doc: 'KnNoticeDropAndWake' },
+  { name: 'k_proc_name', caller: 'admin', params: ['proc', 'name', 'len'], results: [], doc: 'the name (class) of process `proc`, at [name, name + len) in the scratch area: KnCmConnect finds servers by it, KnCmListen reports clients by it' },
+  { name: 'k_cm_connect', caller: 'thread', params: ['server', 'serverLen', 'service', 'serviceLen', 'flags'], results: ['handle', 'rsid'], doc: 'KnCmConnect: names at [server, +serverLen) and [service, +serviceLen); ST_WOULD_BLOCK once queued (flags: 1 may wait, 2 blocks the thread); the results once it completes ST_OK' },
+  { name: 'k_cm_listen', caller: 'thread', params: ['dst', 'flags'], results: ['clientLen', 'serviceLen'], doc: 'KnCmListen: the oldest request waiting, as the client name then the service at [dst, dst + 2 * NAME_MAX); ST_WOULD_BLOCK when none and flags allow waiting (ST_OK after the wake: ask again)' },
+  { name: 'k_cm_accept', caller: 'thread', params: ['names', 'clientLen', 'serviceLen', 'rsid', 'listener'], results: ['handle'], doc: 'KnCmAccept: the request of the client and service named at `names` gets a channel on `listener` (INVALID_HANDLE: a new one)' },
+  { name: 'k_cm_drop', caller: 'thread', params: ['names', 'clientLen', 'serviceLen'], results: [], doc: 'KnCmDrop: the request of the client and service named at `names` is refused' },
 ];

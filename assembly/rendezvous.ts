@@ -18,7 +18,8 @@
 //        checked, copied into the caller's buffers with its handles transferred, the slot is
 //        closed and the caller completes: ST_OK, or the status that ended the call.
 //   (X)  Cancel (timeout, interrupt, death, revocation of the handle it waits through) takes a
-//        waiting thread out: QUEUED, WAIT_RECV and WAIT_NOTICE leave their queue; WAIT_REPLY
+//        waiting thread out: QUEUED, WAIT_RECV, WAIT_NOTICE and the connection manager's waits
+//        (cm.ts) leave their queue; WAIT_REPLY
 //        abandons its slot.
 // Races: whichever of (P2) and (X) takes the lock first wins. If (P2) wins, the call succeeds
 // even though its timer fired (k_cancel then returns the completed status). If (X) wins, the
@@ -40,7 +41,8 @@ import {
 import {
   thread, obj, proc, T_STATE, T_PROC, T_OBJ, T_SYNC, T_OUT_C, T_OUT_CLEN, T_OUT_A, T_OUT_ALEN,
   T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_SLOT, T_REALM, T_RC, T_CHANNEL, T_CALL_HID, T_NEXT, TS_IDLE,
-  TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_WAIT_NOTICE, TS_DONE, K_CHANNEL, K_CALLABLE, K_LISTENER,
+  TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_WAIT_NOTICE, TS_WAIT_CM_CONNECT, TS_WAIT_CM_LISTEN, TS_DONE,
+  K_CHANNEL, K_CALLABLE, K_LISTENER,
   K_SYNC, O_KIND, O_RIID, O_CALL_HEAD, O_CALL_TAIL, O_RECV_HEAD, O_RECV_TAIL, P_CLASS, P_TASK,
   P_REALM, P_MULTI, EV_REQUEST, EV_RESPONSE, EV_ERROR, NK_TYPE_ERR, HE_OBJ, HE_RIGHTS, HE_FLAGS, HF_REVOKED,
 } from './layout';
@@ -54,6 +56,7 @@ import { slotAvailable, slotOpen, slotFind, slotClose, slotAbandon, slotLive, sl
 import { syncTake } from './sync';
 import { capsOf, capsCheck, capsDeliver, callableKey, NO_HANDLE } from './transfer';
 import { noticeUnwait } from './notices';
+import { cmUnwait } from './cm';
 
 /** Flag of k_call / k_recv: the caller will block its thread (enables the deadlock guard). */
 export const F_BLOCKING: u32 = 1;
@@ -313,6 +316,8 @@ export function sysCancel(t: u32, reason: i32): i32 {
     qRemove(obj(l - 1) + O_RECV_HEAD, obj(l - 1) + O_RECV_TAIL, t);
   } else if (state == TS_WAIT_NOTICE && l != 0) {
     noticeUnwait(t, l - 1);
+  } else if ((state == TS_WAIT_CM_CONNECT || state == TS_WAIT_CM_LISTEN) && l != 0) {
+    cmUnwait(t, state);
   } else if (state == TS_WAIT_REPLY) {
     const s = load<u32>(ta + T_SLOT);
     if (s != 0) slotAbandon(s - 1);

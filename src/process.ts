@@ -21,6 +21,8 @@ import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
 import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_iid_t, type nk_rights_t, type nk_sid_t, type nk_err_t, type nk_handle_desc_t } from './nk/types.js';
 import type { SMsgHdr } from './services/rtl/nk_msg.js';
 import { kosTransportInit, type NkKosTransport } from './coresrv/nk/transport-kos.js';
+import { cmMethods, type CmMethods } from './cm_calls.js';
+import { dcmMethods, type DcmMethods } from './dcm/client.js';
 
 export type { ProcessExit } from './platform/types.js';
 
@@ -382,3 +384,9 @@ export class Process implements IpcProcess {
     kosTransportInit(this, transport, handle, view, size);
   }
 }
+
+// ---- cm_api.h and dcm/dcm_api.h: methods defined beside their calls (cm_calls.ts,
+// dcm/client.ts), installed here ---------------------------------------------------------------
+
+export interface Process extends CmMethods, DcmMethods {}
+Object.assign(Process.prototype, cmMethods, dcmMethods);

@@ -25,6 +25,11 @@ const EXPECTED = [
   'KnHandleGetSidByHandle.md', 'KnNoticeCreate.md', 'KnNoticeSubscribeToObject.md', 'KnNoticeUnsubscribeFromEvent.md',
   'KnNoticeUnsubscribeFromObject.md', 'KnNoticeGetEvent.md', 'KnNoticeSetObjectEvent.md', 'KnNoticeDropAndWake.md',
   'KosTaskGetSelf.md', 'KosTaskGetHandle.md', 'constants.md',
+  // cm_api.h and dcm/dcm_api.h
+  'KnCmConnect.md', 'KnCmListen.md', 'KnCmAccept.md', 'KnCmDrop.md', 'DcmInit.md', 'DcmFini.md',
+  'DcmPublishEndpoint.md', 'DcmListen.md', 'DcmAccept.md', 'DcmSetSubscription.md', 'DcmReadPubQueue.md',
+  'DcmCreateConnection.md', 'DcmConnect.md', 'DcmCloseHandle.md', 'DcmInterruptBlockingCall.md',
+  'DcmSubscribeToEvents.md', 'DcmUnsubscribeFromEvents.md',
 ];
 
 /** Pages of the message helpers that capabilities added (not owned above: their names start with nk_). */
