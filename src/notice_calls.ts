@@ -149,7 +149,13 @@ export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unkno
     const deadline = performance.now() + a.timeout;
     for (let retry = false; ; retry = true) {
       const rest = Math.max(0, deadline - performance.now());
-      let st = tryGet(core, th, a, rest > 0);
+      // without another realm nothing could post while this thread sleeps: never wait forever
+      const forever = rest === Infinity && !core.crossRealm;
+      let st = tryGet(core, th, a, rest > 0 && !forever);
+      if (forever && st === ST_TIMEOUT) {
+        throw new Error(`${fn}: no worker runs beside this thread, so nothing could post a notification ` +
+          `while it waits without a time limit; use ${fn}Async, or a timeout`);
+      }
       if (st === ST_WOULD_BLOCK) {
         st = afterWake(core, th, waitBlocking(core, th, rest, core));
         if (st === ST_OK) continue;

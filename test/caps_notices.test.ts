@@ -307,6 +307,20 @@ test('unsubscribing by entry id or by resource removes exactly those entries; no
 
 // ---- waiting -------------------------------------------------------------------------------
 
+test('a blocking KnNoticeGetEvent with INFINITE_TIMEOUT throws when no worker runs, since nothing could post; pending notifications still come back', async () => {
+  const kernel = await newKernel();
+  const a = kernel.createProcess('A');
+  const n = notice(a), h = userObject(a, ALL);
+  const events: EventDesc[] = [], out: { count?: number } = {};
+  assert.throws(() => a.KnNoticeGetEvent(n, INFINITE_TIMEOUT, 4, events, out),
+    /^KnNoticeGetEvent: no worker runs beside this thread, so nothing could post a notification while it waits without a time limit; use KnNoticeGetEventAsync, or a timeout$/);
+  is(a.KnNoticeSubscribeToObject(n, h, U0, 5), rcOk);
+  is(a.KnNoticeSetObjectEvent(h, U0), rcOk);
+  is(a.KnNoticeGetEvent(n, INFINITE_TIMEOUT, 4, events, out), rcOk);
+  assert.equal([out.count, events[0]], [1, { eventId: 5, eventMask: U0 }]);
+  is(a.KnNoticeGetEvent(n, 0, 4, events, out), rcTimeout, 'the throw left no waiter behind');
+});
+
 test('KnNoticeGetEvent: msec 0 never waits, a timeout gives rcTimeout with count 0, INFINITE_TIMEOUT waits for the event', async () => {
   const kernel = await newKernel();
   const a = kernel.createProcess('A');
