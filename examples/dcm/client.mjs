@@ -4,7 +4,7 @@ import {
   thisProcess, DcmInit, DcmSetSubscription, DcmReadPubQueue, DcmCreateConnection, DcmConnect, DcmCloseHandle,
   DcmFini, KosTaskGetSelf, KosTaskGetHandle, KnHandleClose, retcodeName, rcOk, INFINITE_TIMEOUT, INVALID_HANDLE,
 } from 'kos-ipc';
-import { call, say } from './text.mjs';
+import { call, say } from '../common/text.mjs';
 
 const me = thisProcess().name;
 DcmInit();

@@ -2,7 +2,7 @@
 // each in a worker, reach DCM over the static channel kl.core.DCM; Alice gets a session, uses
 // it and loses it when the server revokes it through its badge; Mallory is refused by name.
 import { Kernel, DCM_CONNECTION } from 'kos-ipc';
-import { serveConsole } from './console.mjs';
+import { serveConsole } from '../common/console.mjs';
 
 const kernel = await Kernel.create();
 const con = kernel.createProcess('Console');

@@ -9,7 +9,7 @@ import {
   rcOk, INFINITE_TIMEOUT, INVALID_HANDLE, HANDLE_TYPE_USER_FIRST, OCAP_IPC_CALL, OCAP_HANDLE_TRANSFER,
   EVENT_BADGE_CLOSED,
 } from 'kos-ipc';
-import { message, pack, text, say } from './text.mjs';
+import { message, pack, text, say } from '../common/text.mjs';
 
 DcmInit();
 say('Server: publishing Server.echo (interface Echo)');

@@ -1,7 +1,7 @@
 // The KnCm client: asks Server for a channel to Server.echo (KnCmConnect), calls it, says "bye"
 // and closes it, and connects again; then asks for a service the server does not offer.
 import { KnCmConnect, KnHandleClose, retcodeName, rcOk } from 'kos-ipc';
-import { call, say } from './text.mjs';
+import { call, say } from '../common/text.mjs';
 
 for (const [service, lines] of [['Server.echo', ['hello', 'dynamic channel', 'bye']], ['Server.echo', ['once more', 'bye']], ['Server.other', []]]) {
   say(`Client: KnCmConnect("Server", "${service}")`);

@@ -2,7 +2,7 @@
 // server, each in a worker, make an echo channel at run time with KnCmConnect, KnCmListen and
 // KnCmAccept: no static channel between them, only to the Console that prints their lines.
 import { Kernel } from 'kos-ipc';
-import { serveConsole } from './console.mjs';
+import { serveConsole } from '../common/console.mjs';
 
 const kernel = await Kernel.create();
 const con = kernel.createProcess('Console');

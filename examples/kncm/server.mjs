@@ -2,7 +2,7 @@
 // not offer (KnCmDrop), accepts the others on a new listener each (KnCmAccept), answers that
 // channel's calls with the text upper-cased until the client says "bye", then closes its end.
 import { KnCmListen, KnCmAccept, KnCmDrop, KnHandleClose, Recv, Reply, SMsgHdr, PackInMsg, rcOk, INFINITE_TIMEOUT, INVALID_HANDLE } from 'kos-ipc';
-import { message, pack, text, say } from './text.mjs';
+import { message, pack, text, say } from '../common/text.mjs';
 
 const req = message(), res = message();
 const inn = new SMsgHdr(); PackInMsg(inn, req.buf, req.arena);

@@ -1,4 +1,4 @@
-// Text messages for the example: a request carries one string (an nk_ptr_t at offset 24, the text
+// Text messages for the dcm and kncm examples: a request carries one string (an nk_ptr_t at offset 24, the text
 // in the arena), and so does its response. `say` sends a line to the Console process, which
 // prints it: the lines of all the workers then appear in the order they happened.
 import {
