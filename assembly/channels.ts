@@ -1,45 +1,81 @@
-// Channels and listeners.
+// Channels, callables and listeners.
 //
-// A static channel (init.yaml `connections: - target, id`) is a channel object, named by the
-// client's IPC handle, attached to a listener object, named by the server's handle. Channels
-// with the same id to the same server share one listener, which then serves them all (a server
-// process Recv's from all its clients of that id on one handle).
-//
-// A listener holds the rendezvous queues:
+// A listener is the server end (a server IPC handle): it holds the rendezvous queues
 //   call queue   clients whose Call has not been received yet   (threads, FIFO)
 //   recv queue   server threads waiting in Recv                  (threads, FIFO)
 //   slot list    calls received and not yet answered             (reply slots, slots.ts)
+// and the list of client ends attached to it: channels (a client IPC handle's object: static
+// channels from init.yaml `connections`, KnHandleConnect) and callables (a client IPC handle
+// bound to one endpoint, users.ts). Static channels with the same id to the same server share
+// one listener. When the listener ends, every client end attached is disconnected.
 
-import { MAX_OBJECTS, ST_OK, ST_NOT_CONNECTED, ST_QUOTA, ST_EXISTS, ST_DEAD } from './abi';
 import {
-  obj, slot, proc, procAlive, K_LISTENER, K_CHANNEL, O_KIND, O_FLAGS, O_OWNER, O_CALL_HEAD,
-  O_CALL_TAIL, O_RECV_HEAD, O_RECV_TAIL, O_SLOT_HEAD, O_CHANNELS, O_LISTENER, O_CLIENT, O_SERVER,
-  O_FIRST_REALM, O_MULTI_REALM, OF_CLOSED, S_NEXT, P_REALM, P_MULTI, R_CALL, R_RECV,
+  ST_OK, ST_NOT_CONNECTED, ST_QUOTA, ST_EXISTS, ST_DEAD, OCAP_IPC_CLIENT, OCAP_IPC_LISTENER,
+} from './abi';
+import {
+  obj, slot, proc, procAlive, K_LISTENER, K_CHANNEL, O_FLAGS, O_OWNER, O_CALL_HEAD, O_CALL_TAIL,
+  O_RECV_HEAD, O_RECV_TAIL, O_SLOT_HEAD, O_CLIENTS, O_CHANNELS, O_LISTENER, O_CLIENT, O_SERVER,
+  O_CL_NEXT, O_CL_PREV, O_FIRST_REALM, O_MULTI_REALM, OF_CLOSED, S_NEXT, P_REALM, P_MULTI, HE_OBJ,
 } from './layout';
-import { objAlloc, objFree, objsFree } from './objects';
+import { objAlloc, objsFree } from './objects';
 import { complete, qPop, threadIndex } from './threads';
 import { slotClose, slotLive, slotCaller } from './slots';
-import { handleAlloc, handlesFree, handleSlot, handleObj } from './handles';
+import { handleAlloc, handlesFree, handleSlot, hent } from './handles';
 import { nameFind, nameAdd, namesFree, NAME_CLIENT, NAME_SERVER } from './registry';
+
+/** Rights of a client IPC handle the kernel makes (a channel's client end). */
+export const CLIENT_RIGHTS: u32 = OCAP_IPC_CLIENT;
+/** Rights of a listener handle the kernel makes. */
+export const LISTENER_RIGHTS: u32 = OCAP_IPC_LISTENER;
 
 export function listenerCreate(serverProc: u32): i32 {
   const l = objAlloc(K_LISTENER);
-  if (l >= 0) store<u32>(obj(l) + O_OWNER, serverProc + 1);
+  if (l >= 0) store<u32>(obj(<u32>l) + O_OWNER, serverProc + 1);
   return l;
 }
 
-export function channelCreate(clientProc: u32, serverProc: u32, l: u32): i32 {
-  const c = objAlloc(K_CHANNEL);
-  if (c < 0) return c;
-  const a = obj(c);
-  store<u32>(a + O_LISTENER, l + 1);
-  store<u32>(a + O_CLIENT, clientProc + 1);
-  store<u32>(a + O_SERVER, serverProc + 1);
-  const la = obj(l);
-  const realm = load<u32>(proc(clientProc) + P_REALM);
-  if (load<u32>(la + O_CHANNELS) == 0) store<u32>(la + O_FIRST_REALM, realm + 1);
+/**
+ * Attaches client end `c` (a channel or a callable) to listener `l`. `realm` is the realm the
+ * client end's calls come from, or 0xFFFFFFFF when they may come from anywhere (a callable,
+ * which can be transferred): the deadlock guard of Recv reads it.
+ */
+export function listenerAttach(l: u32, c: u32, realm: u32): void {
+  const la = obj(l), ca = obj(c);
+  store<u32>(ca + O_LISTENER, l + 1);
+  store<u32>(ca + O_SERVER, load<u32>(la + O_OWNER));
+  const head = load<u32>(la + O_CLIENTS);
+  store<u32>(ca + O_CL_NEXT, head);
+  store<u32>(ca + O_CL_PREV, 0);
+  if (head != 0) store<u32>(obj(head - 1) + O_CL_PREV, c + 1);
+  store<u32>(la + O_CLIENTS, c + 1);
+  if (realm == 0xFFFFFFFF) store<u32>(la + O_MULTI_REALM, 1);
+  else if (load<u32>(la + O_CHANNELS) == 0) store<u32>(la + O_FIRST_REALM, realm + 1);
   else if (load<u32>(la + O_FIRST_REALM) != realm + 1) store<u32>(la + O_MULTI_REALM, 1);
   store<u32>(la + O_CHANNELS, load<u32>(la + O_CHANNELS) + 1);
+}
+
+/** Detaches client end `c` from its listener (if still attached). */
+export function listenerDetach(c: u32): void {
+  const ca = obj(c);
+  const l = load<u32>(ca + O_LISTENER);
+  if (l == 0) return;
+  const la = obj(l - 1);
+  const next = load<u32>(ca + O_CL_NEXT), prev = load<u32>(ca + O_CL_PREV);
+  if (prev != 0) store<u32>(obj(prev - 1) + O_CL_NEXT, next);
+  else store<u32>(la + O_CLIENTS, next);
+  if (next != 0) store<u32>(obj(next - 1) + O_CL_PREV, prev);
+  store<u32>(la + O_CHANNELS, load<u32>(la + O_CHANNELS) - 1);
+  store<u32>(ca + O_LISTENER, 0);
+  store<u32>(ca + O_CL_NEXT, 0);
+  store<u32>(ca + O_CL_PREV, 0);
+}
+
+/** A channel from client process `cp` to listener `l` (the caller checked for room): its index. */
+export function channelCreate(cp: u32, l: u32): u32 {
+  const c = <u32>objAlloc(K_CHANNEL);
+  store<u32>(obj(c) + O_OWNER, cp + 1);
+  store<u32>(obj(c) + O_CLIENT, cp + 1);
+  listenerAttach(l, c, load<u32>(proc(cp) + P_REALM));
   return c;
 }
 
@@ -59,16 +95,16 @@ export function staticConnect(cp: u32, sp: u32, name: u32, len: u32): i32 {
       (newListener && !handlesFree(sp, 1))) {
     return ST_QUOTA;
   }
-  let l: i32;
+  let l: u32;
   if (!newListener) {
-    l = <i32>handleObj(sp, <u32>handleSlot(sp, lh));
+    l = load<u32>(hent(sp, <u32>handleSlot(sp, lh)) + HE_OBJ) - 1;
   } else {
-    l = listenerCreate(sp);
-    lh = handleAlloc(sp, <u32>l, R_RECV);
+    l = <u32>listenerCreate(sp);
+    lh = handleAlloc(sp, l, LISTENER_RIGHTS);
     nameAdd(sp, NAME_SERVER, lh, name, len);
   }
-  const c = channelCreate(cp, sp, <u32>l);
-  nameAdd(cp, NAME_CLIENT, handleAlloc(cp, <u32>c, R_CALL), name, len);
+  const c = channelCreate(cp, l);
+  nameAdd(cp, NAME_CLIENT, handleAlloc(cp, c, CLIENT_RIGHTS), name, len);
   return ST_OK;
 }
 
@@ -76,17 +112,18 @@ export function staticConnect(cp: u32, sp: u32, name: u32, len: u32): i32 {
  * True when every client that could call listener `l` runs only in `realm` (or none is
  * attached and `realm` is the kernel's own): a blocking Recv there would never return. The
  * cached realms answer the common case; a client process that later gained threads in other
- * realms (k_proc_add_realm) is checked by walking the channels, only on this rare path.
+ * realms (k_proc_add_realm) is found by walking the listener's clients, only on this rare path.
  */
 export function listenerClientsOnlyIn(l: u32, realm: u32): bool {
   const la = obj(l);
   if (load<u32>(la + O_MULTI_REALM) != 0) return false;
   if (load<u32>(la + O_CHANNELS) == 0) return realm == 0;
   if (load<u32>(la + O_FIRST_REALM) != realm + 1) return false;
-  for (let i: u32 = 0; i < MAX_OBJECTS; i++) {
-    const a = obj(i);
-    if (load<i32>(a + O_KIND) != K_CHANNEL || load<u32>(a + O_LISTENER) != l + 1) continue;
-    if (load<u32>(proc(load<u32>(a + O_CLIENT) - 1) + P_MULTI) != 0) return false;
+  let c = load<u32>(la + O_CLIENTS);
+  while (c != 0) {
+    const cp = load<u32>(obj(c - 1) + O_CLIENT);
+    if (cp != 0 && load<u32>(proc(cp - 1) + P_MULTI) != 0) return false;
+    c = load<u32>(obj(c - 1) + O_CL_NEXT);
   }
   return true;
 }
@@ -94,9 +131,9 @@ export function listenerClientsOnlyIn(l: u32, realm: u32): bool {
 /**
  * The server end is gone (its last handle closed, or its process ended): every caller queued
  * or waiting for a reply, and every server thread waiting in Recv on it, completes with
- * ST_NOT_CONNECTED; every channel attached to it is disconnected.
+ * ST_NOT_CONNECTED; every client end attached to it is disconnected.
  */
-export function listenerDestroy(l: u32): void {
+export function listenerDisconnect(l: u32): void {
   const la = obj(l);
   store<i32>(la + O_FLAGS, load<i32>(la + O_FLAGS) | OF_CLOSED);
   let h = qPop(la + O_CALL_HEAD, la + O_CALL_TAIL);
@@ -119,35 +156,26 @@ export function listenerDestroy(l: u32): void {
     slotClose(l, s - 1);
     s = next;
   }
-  for (let i: u32 = 0; i < MAX_OBJECTS; i++) {
-    const a = obj(i);
-    if (load<i32>(a + O_KIND) == K_CHANNEL && load<u32>(a + O_LISTENER) == l + 1) {
-      store<i32>(a + O_FLAGS, load<i32>(a + O_FLAGS) | OF_CLOSED);
-      store<u32>(a + O_LISTENER, 0);
-      store<u32>(a + O_SERVER, 0);
-    }
+  let c = load<u32>(la + O_CLIENTS);
+  while (c != 0) {
+    const next = load<u32>(obj(c - 1) + O_CL_NEXT);
+    const ca = obj(c - 1);
+    store<i32>(ca + O_FLAGS, load<i32>(ca + O_FLAGS) | OF_CLOSED);
+    listenerDetach(c - 1);
+    store<u32>(ca + O_SERVER, 0);
+    c = next;
   }
-  objFree(l);
 }
 
-/** The client end is gone: the listener serves one channel fewer. */
-export function channelDestroy(c: u32): void {
-  const l = load<u32>(obj(c) + O_LISTENER);
-  if (l != 0) {
-    const la = obj(l - 1);
-    store<u32>(la + O_CHANNELS, load<u32>(la + O_CHANNELS) - 1);
-  }
-  objFree(c);
-}
-
-/** The listener of channel `c`, or -1 when the channel is disconnected. */
+/** The listener of client end `c` (a channel or a callable), or -1 when it is disconnected. */
 export function channelListener(c: u32): i32 {
   const a = obj(c);
   if ((load<i32>(a + O_FLAGS) & OF_CLOSED) != 0) return -1;
   return <i32>load<u32>(a + O_LISTENER) - 1;
 }
 
-/** The server process of connected channel `c` (index). */
+/** The server process of connected client end `c` (index). */
 export function channelServer(c: u32): u32 {
   return load<u32>(obj(c) + O_SERVER) - 1;
 }
+

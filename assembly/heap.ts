@@ -16,6 +16,8 @@ import { KERNEL_END } from './abi';
 import { hdr, H_HEAP_TOP, H_FREELISTS, proc, P_ALLOCS } from './layout';
 
 const BLOCK_HEADER: u32 = 16;
+/** heapAlloc's owner for a block that belongs to the kernel (a context), in no process's list. */
+export const KERNEL_OWNED: u32 = 0xFFFFFFFF;
 const MAX_CLASS: u32 = 24; // 1 GiB blocks
 
 function classFor(bytes: u32): i32 {
@@ -24,6 +26,28 @@ function classFor(bytes: u32): i32 {
   let c: u32 = 0;
   while ((<u32>64 << c) < total) c++;
   return <i32>c;
+}
+
+/** Grows memory so that it reaches `end`; false when it cannot. */
+function reach(end: u64): bool {
+  const have: u64 = <u64>memory.size() << 16;
+  if (end <= have) return true;
+  return memory.grow(<i32>((end - have + 0xFFFF) >> 16)) >= 0;
+}
+
+/**
+ * `bytes` of zeroed memory off the top of the heap, 64-byte aligned, for a table chunk
+ * (table.ts): never freed. Returns its address, or 0 when memory is exhausted.
+ */
+export function heapBump(bytes: u32): u32 {
+  let top = load<u32>(hdr(H_HEAP_TOP));
+  if (top < KERNEL_END) top = KERNEL_END;
+  top = (top + 63) & ~63;
+  const end: u64 = <u64>top + <u64>bytes;
+  if (end > 0xFFFF0000 || !reach(end)) return 0;
+  store<u32>(hdr(H_HEAP_TOP), <u32>end);
+  memory.fill(top, 0, bytes);
+  return top;
 }
 
 /** Allocates `bytes` for process `p`; returns the data address, or 0 when memory is exhausted. */
@@ -39,21 +63,21 @@ export function heapAlloc(p: u32, bytes: u32): u32 {
     if (top < KERNEL_END) top = KERNEL_END;
     const size: u64 = <u64>64 << c;
     const end: u64 = <u64>top + size;
-    if (end > 0xFFFF0000) return 0;
-    const have: u64 = <u64>memory.size() << 16;
-    if (end > have) {
-      const pages = <i32>((end - have + 0xFFFF) >> 16);
-      if (memory.grow(pages) < 0) return 0;
-    }
+    if (end > 0xFFFF0000 || !reach(end)) return 0;
     block = top;
     store<u32>(hdr(H_HEAP_TOP), <u32>end);
     store<u32>(block, <u32>c);
+  }
+  store<u32>(block + 8, 0);
+  if (p == KERNEL_OWNED) {
+    store<u32>(block + 4, 0);
+    store<u32>(block + 12, 0);
+    return block + BLOCK_HEADER;
   }
   // link into the owner's list
   const pa = proc(p);
   const head = load<u32>(pa + P_ALLOCS);
   store<u32>(block + 4, p + 1);
-  store<u32>(block + 8, 0);
   store<u32>(block + 12, head);
   if (head != 0) store<u32>(head + 8, block);
   store<u32>(pa + P_ALLOCS, block);

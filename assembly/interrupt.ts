@@ -3,16 +3,17 @@
 // still in its interruptible window: a Call not yet received (QUEUED), a Recv waiting for a
 // request (WAIT_RECV). A Call already received (WAIT_REPLY) is left to its reply or timeout.
 
-import { MAX_THREADS, ST_INTERRUPTED } from './abi';
+import { ST_INTERRUPTED } from './abi';
 import { thread, T_STATE, T_SYNC, TS_QUEUED, TS_WAIT_RECV } from './layout';
 import { sysCancel } from './rendezvous';
 import { syncSetFlag, syncAutoclear } from './sync';
-import { objFree } from './objects';
+import { threadsMade } from './threads';
 
 export function interruptSet(o: u32): void {
   syncSetFlag(o, true);
   let woke = 0;
-  for (let i: u32 = 0; i < MAX_THREADS; i++) {
+  const n = threadsMade();
+  for (let i: u32 = 0; i < n; i++) {
     const a = thread(i);
     if (load<u32>(a + T_SYNC) != o + 1) continue;
     const s = load<i32>(a + T_STATE);
@@ -27,11 +28,11 @@ export function interruptClear(o: u32): void {
   syncSetFlag(o, false);
 }
 
-/** The last handle of sync object `o` closed: waiting calls that named it just lose it. */
+/** Sync object `o` ends (its last handle closed): waiting calls that named it just lose it. */
 export function syncDestroy(o: u32): void {
-  for (let i: u32 = 0; i < MAX_THREADS; i++) {
+  const n = threadsMade();
+  for (let i: u32 = 0; i < n; i++) {
     const a = thread(i);
     if (load<u32>(a + T_SYNC) == o + 1) store<u32>(a + T_SYNC, 0);
   }
-  objFree(o);
 }

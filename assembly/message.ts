@@ -2,15 +2,14 @@
 // header first) plus the used part of an arena; only those bytes travel.
 //
 //   nk_message (abi.ts NK_OFF_*, from abi/kernel.mjs, which src/nk/message_layout.ts also reads)
-//   +0 size u32 | +4 type u32 | +8 iid u16 | +10 mid u16 | +12 ncaps u32 | +16 self u32 | +20 reserved
+//   +0 size u32 | +4 type u32 | +8 iid u16 | +10 mid u16 | +12 ncaps u32 | +16 self u32 | +20 selfRights u32
+//   then ncaps handle descriptors of 16 B (transfer.ts)
 //
 // Every address handed in by the host must lie in the heap: a bad one is refused, so a message
 // can never read or write the kernel's tables.
 
-import {
-  KERNEL_END, NK_MESSAGE_SIZE, NK_OFF_SIZE, NK_OFF_NCAPS, MAX_MESSAGE, ST_OK, ST_INVALID_MSG,
-  ST_TOO_LARGE, ST_UNSUPPORTED,
-} from './abi';
+import { KERNEL_END, NK_MESSAGE_SIZE, NK_OFF_SIZE, MAX_MESSAGE, ST_OK, ST_INVALID_MSG, ST_TOO_LARGE } from './abi';
+import { capsOf } from './transfer';
 
 /** True when [addr, addr + len) lies inside the heap part of memory (len 0: any addr is fine). */
 export function inHeap(addr: u32, len: u32): bool {
@@ -29,7 +28,7 @@ export function checkOutgoing(c: u32, bound: u32, a: u32, alen: u32): i32 {
   const size = load<u32>(c + NK_OFF_SIZE);
   if (size < NK_MESSAGE_SIZE || size > bound) return ST_INVALID_MSG;
   if (<u64>size + <u64>alen > <u64>MAX_MESSAGE) return ST_TOO_LARGE;
-  if (load<u32>(c + NK_OFF_NCAPS) != 0) return ST_UNSUPPORTED;
+  if (capsOf(c, size) < 0) return ST_INVALID_MSG; // more descriptors than MAX_NCAPS, or than the constant part holds
   return ST_OK;
 }
 

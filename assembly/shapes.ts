@@ -149,11 +149,11 @@ function overlaps(r: u32, c: u32, i: u32, j: u32): bool {
  * field range, then each descriptor (maximum, inside the used arena, alignment, whole elements,
  * string terminator), then overlap. ST_OK when p declared no shape for the message's key.
  */
-function check(p: u32, c: u32, a: u32, alen: u32, reply: bool): i32 {
+function check(p: u32, c: u32, a: u32, alen: u32, reply: bool, iid: u32): i32 {
   if (load<u32>(countAt(p)) == 0) return ST_OK;
   const type = load<u32>(c + NK_OFF_TYPE);
   const kind = !reply ? KIND_REQUEST : (type & NK_TYPE_ERR) != 0 ? KIND_ERROR : KIND_RESPONSE;
-  const key = <u32>load<u16>(c + NK_OFF_IID) | (<u32>load<u16>(c + NK_OFF_MID) << 16);
+  const key = (iid == ANY_IID ? <u32>load<u16>(c + NK_OFF_IID) : iid) | (<u32>load<u16>(c + NK_OFF_MID) << 16);
   const ri = find(p, key, kind);
   if (ri < 0) return ST_OK;
   const r = record(<u32>ri);
@@ -178,14 +178,20 @@ function check(p: u32, c: u32, a: u32, alen: u32, reply: bool): i32 {
   return ST_OK;
 }
 
-/** (C1) Call: a request to server process `server` against its request shape. */
-export function shapeCheckRequest(server: u32, c: u32, a: u32, alen: u32): i32 {
-  return check(server, c, a, alen, false);
+/** shapeCheckRequest's `iid` that means: the RIID the request's header carries. */
+export const ANY_IID: u32 = 0xFFFFFFFF;
+
+/**
+ * (C1) Call: a request to server process `server` against its request shape, for endpoint
+ * `iid` (ANY_IID: the header's; a callable's RIID otherwise).
+ */
+export function shapeCheckRequest(server: u32, c: u32, a: u32, alen: u32, iid: u32): i32 {
+  return check(server, c, a, alen, false, iid);
 }
 
 /** (P1) Reply: the response of server process p against its response or error shape. */
 export function shapeCheckReply(p: u32, c: u32, a: u32, alen: u32): i32 {
-  return check(p, c, a, alen, true);
+  return check(p, c, a, alen, true, ANY_IID);
 }
 
 /**
@@ -194,13 +200,13 @@ export function shapeCheckReply(p: u32, c: u32, a: u32, alen: u32): i32 {
  * once and bounded by the buffer recorded at (C1), so the copy never reads past it. Returns
  * NO_SIZE (more than any receive buffer holds) when the request no longer passes.
  */
-export function queuedSize(t: u32, server: u32): u32 {
+export function queuedSize(t: u32, server: u32, iid: u32): u32 {
   const ta = thread(t);
   const c = load<u32>(ta + T_OUT_C), bound = load<u32>(ta + T_OUT_CLEN);
   const a = load<u32>(ta + T_OUT_A), alen = load<u32>(ta + T_OUT_ALEN);
   const size = load<u32>(c + NK_OFF_SIZE);
   if (size < NK_MESSAGE_SIZE || size > bound) return NO_SIZE;
   if (checkOutgoing(c, bound, a, alen) != ST_OK) return NO_SIZE;
-  if (check(server, c, a, alen, false) != ST_OK) return NO_SIZE;
+  if (check(server, c, a, alen, false, iid) != ST_OK) return NO_SIZE;
   return size;
 }

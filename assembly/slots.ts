@@ -10,31 +10,25 @@
 
 import { MAX_SLOTS } from './abi';
 import {
-  obj, slot, hdr, thread, H_SLOT_FREE, O_SLOT_HEAD, O_SLOT_TAIL, S_STATE, S_LISTENER, S_TOKEN,
-  S_CALLER, S_NEXT, SL_FREE, SL_LIVE, SL_ABANDONED, T_SLOT,
+  obj, slot, thread, made, O_SLOT_HEAD, O_SLOT_TAIL, S_STATE, S_LISTENER, S_TOKEN, S_CALLER, S_NEXT, SL_FREE,
+  SL_LIVE, SL_ABANDONED, T_SLOT, TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE,
 } from './layout';
 import { tidOf } from './threads';
+import { tableAlloc, tableFree, tableReserve } from './table';
 
-export function slotsInit(): void {
-  for (let i: u32 = 0; i < MAX_SLOTS; i++) {
-    store<i32>(slot(i) + S_STATE, SL_FREE);
-    store<u32>(slot(i) + S_NEXT, i + 1 < MAX_SLOTS ? i + 2 : 0);
-  }
-  store<u32>(hdr(H_SLOT_FREE), 1);
-}
-
+/** True when a reply slot can be opened: slotOpen cannot fail after it. */
 export function slotAvailable(): bool {
-  return load<u32>(hdr(H_SLOT_FREE)) != 0;
+  return tableReserve(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, MAX_SLOTS, 1);
 }
 
 /** Appends a live slot for caller thread `t` to listener `l`; returns its token. */
 export function slotOpen(l: u32, t: u32): u32 {
   // Callers check slotAvailable() in their decode step, before any state changes (STYLE.md,
   // "Check, then do").
-  assert(load<u32>(hdr(H_SLOT_FREE)) != 0, 'slotOpen: no free reply slot');
-  const s = load<u32>(hdr(H_SLOT_FREE)) - 1;
+  const si = tableAlloc(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, MAX_SLOTS, S_NEXT);
+  assert(si >= 0, 'slotOpen: no reply slot although slotAvailable said so');
+  const s = <u32>si;
   const sa = slot(s);
-  store<u32>(hdr(H_SLOT_FREE), load<u32>(sa + S_NEXT));
   let gen = ((load<u32>(sa + S_TOKEN) >> 16) + 1) & 0xFFFF;
   if (gen == 0) gen = 1;
   const token = (gen << 16) | (s + 1);
@@ -56,7 +50,7 @@ export function slotOpen(l: u32, t: u32): u32 {
 export function slotFind(l: u32, token: u32): i32 {
   if (token == 0) return <i32>load<u32>(obj(l) + O_SLOT_HEAD) - 1;
   const s = (token & 0xFFFF) - 1;
-  if (s >= MAX_SLOTS) return -1;
+  if (s >= made(TB_SLOTS)) return -1;
   const sa = slot(s);
   if (load<i32>(sa + S_STATE) == SL_FREE || load<u32>(sa + S_TOKEN) != token ||
       load<u32>(sa + S_LISTENER) != l + 1) return -1;
@@ -79,8 +73,7 @@ export function slotClose(l: u32, s: u32): void {
   if (load<u32>(la + O_SLOT_TAIL) == s + 1) store<u32>(la + O_SLOT_TAIL, prev);
   store<i32>(slot(s) + S_STATE, SL_FREE);
   store<u32>(slot(s) + S_LISTENER, 0);
-  store<u32>(slot(s) + S_NEXT, load<u32>(hdr(H_SLOT_FREE)));
-  store<u32>(hdr(H_SLOT_FREE), s + 1);
+  tableFree(TB_SLOTS, DIR_SLOTS, SLOT_BITS, SLOT_SIZE, s, S_NEXT);
 }
 
 export function slotAbandon(s: u32): void {

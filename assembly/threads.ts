@@ -7,13 +7,14 @@
 //   Tid = gen << TID_INDEX_BITS | (index + 1)
 // The index bits are never 0, so a Tid is never 0 and never ADMIN.
 
-import { MAX_THREADS, TID_INDEX_BITS, T_CELL } from './abi';
+import { MAX_THREADS, TID_INDEX_BITS, T_CELL, THREAD_SIZE } from './abi';
 import {
-  thread, T_STATE, T_PROC, T_RC, T_NEXT, T_PREV, T_GEN, T_REALM, T_SYNC, T_OBJ, T_SLOT, T_STAGE,
+  thread, made, T_STATE, T_PROC, T_RC, T_NEXT, T_PREV, T_GEN, T_REALM, T_SYNC, T_OBJ, T_SLOT, T_STAGE,
   T_STAGE_CAP, T_OUT_C, T_OUT_A, T_IN_C, T_IN_A, TS_FREE, TS_IDLE, TS_DONE, TS_QUEUED,
-  TS_WAIT_REPLY, TS_WAIT_RECV, THREAD_SIZE,
+  TS_WAIT_REPLY, TS_WAIT_RECV, TB_THREADS, DIR_THREADS, THREAD_BITS,
 } from './layout';
 import { heapAlloc, heapFree, heapCapacity } from './heap';
+import { tableAlloc, tableFree } from './table';
 
 // @ts-ignore: decorator
 @external("env", "wake")
@@ -29,29 +30,27 @@ export function tidOf(i: u32): u32 {
 /** Thread index of a public Tid, or -1 when it names no live record. */
 export function threadIndex(tid: u32): i32 {
   const i = (tid & INDEX_MASK) - 1;
-  if (i >= MAX_THREADS) return -1;
+  if (i >= made(TB_THREADS)) return -1;
   if (load<i32>(thread(i) + T_STATE) == TS_FREE) return -1;
   if (tidOf(i) != tid) return -1;
   return <i32>i;
 }
 
-/** A free record for a thread of process `p` in `realm`: its index, or -1 when none is free. */
+/** A record for a thread of process `p` in `realm`: its index, or -1 when the table is full. */
 export function threadAlloc(p: u32, realm: u32): i32 {
-  for (let i: u32 = 0; i < MAX_THREADS; i++) {
-    const a = thread(i);
-    if (load<i32>(a + T_STATE) != TS_FREE) continue;
-    const gen = load<u32>(a + T_GEN) + 1;
-    memory.fill(a, 0, THREAD_SIZE);
-    store<u32>(a + T_GEN, gen);
-    store<i32>(a + T_STATE, TS_IDLE);
-    store<u32>(a + T_PROC, p);
-    store<u32>(a + T_REALM, realm);
-    return <i32>i;
-  }
-  return -1;
+  const i = tableAlloc(TB_THREADS, DIR_THREADS, THREAD_BITS, THREAD_SIZE, MAX_THREADS, T_NEXT);
+  if (i < 0) return i;
+  const a = thread(<u32>i);
+  const gen = load<u32>(a + T_GEN) + 1;
+  memory.fill(a, 0, THREAD_SIZE);
+  store<u32>(a + T_GEN, gen);
+  store<i32>(a + T_STATE, TS_IDLE);
+  store<u32>(a + T_PROC, p);
+  store<u32>(a + T_REALM, realm);
+  return i;
 }
 
-/** Frees a record and its staging buffer. */
+/** Frees a record and its staging buffer; its Tid names nothing from now on. */
 export function threadFree(i: u32): void {
   const a = thread(i);
   const stage = load<u32>(a + T_STAGE);
@@ -60,6 +59,12 @@ export function threadFree(i: u32): void {
   store<u32>(a + T_STAGE, 0);
   store<u32>(a + T_STAGE_CAP, 0);
   store<u32>(a + T_GEN, load<u32>(a + T_GEN) + 1);
+  tableFree(TB_THREADS, DIR_THREADS, THREAD_BITS, THREAD_SIZE, i, T_NEXT);
+}
+
+/** Thread records made so far (live or free): the bound of a scan over all threads. */
+export function threadsMade(): u32 {
+  return made(TB_THREADS);
 }
 
 /**
@@ -81,7 +86,8 @@ export function threadStage(t: u32, bytes: u32): u32 {
 /** True when a syscall in flight of process `p` uses [addr, addr + cap) in place. */
 export function threadsUseBuffer(p: u32, addr: u32, cap: u32): bool {
   const end = addr + cap;
-  for (let i: u32 = 0; i < MAX_THREADS; i++) {
+  const n = made(TB_THREADS);
+  for (let i: u32 = 0; i < n; i++) {
     const a = thread(i);
     const st = load<i32>(a + T_STATE);
     if (load<u32>(a + T_PROC) != p || (st != TS_QUEUED && st != TS_WAIT_REPLY && st != TS_WAIT_RECV)) continue;
@@ -122,10 +128,12 @@ function wakeLater(tid: u32): void {
  * after a worker was stopped: it may have completed other threads' syscalls and been stopped
  * after releasing the lock but before flushWakes sent their wakes, leaving them asleep on a
  * cell that says done. A notify that finds no waiter does nothing; every waiter checks its
- * cell again when woken.
+ * cell again when woken. Runs without the kernel lock, as k_unlock_if_dead_owner does (the
+ * stopped worker may hold it): it only reads cells and notifies.
  */
 export function rewakeCompleted(): void {
-  for (let i: u32 = 0; i < MAX_THREADS; i++) {
+  const n = made(TB_THREADS);
+  for (let i: u32 = 0; i < n; i++) {
     const cell = thread(i) + T_CELL;
     if (atomic.load<i32>(cell) != 0) atomic.notify(cell, -1);
   }

@@ -20,12 +20,22 @@ function hash(text) {
   return h >>> 0;
 }
 
-const decl = { statuses: abi.statuses, limits: abi.limits, layout: abi.layout, exports: abi.exports };
+const decl = { statuses: abi.statuses, limits: abi.limits, layout: abi.layout, capabilities: abi.capabilities, stats: abi.stats, exports: abi.exports };
 const ABI_HASH = hash(JSON.stringify(decl));
 const hex = (n) => `0x${(n >>> 0).toString(16)}`;
 const comment = (doc) => `/** ${doc.replace(/\*\//g, '* /')} */`;
 
 function check() {
+  const { OCAP_IPC_CALL, OCAP_IPC_RECV, OCAP_IPC_LISTEN, OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_GET_EVENT, OCAP_HANDLE_COPY } =
+    Object.fromEntries(Object.entries(abi.capabilities).map(([k, [v]]) => [k, v]));
+  const masks = {
+    OCAP_IPC_CLIENT: OCAP_IPC_CALL | OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID,
+    OCAP_IPC_LISTENER: OCAP_IPC_RECV | OCAP_IPC_LISTEN | OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID,
+    OCAP_TASK_SELF: OCAP_HANDLE_TRANSFER | OCAP_HANDLE_GET_SID | OCAP_HANDLE_GET_EVENT | OCAP_HANDLE_COPY,
+  };
+  for (const [name, value] of Object.entries(masks)) {
+    if (abi.capabilities[name][0] !== value) throw new Error(`abi/kernel.mjs: ${name} is not the union its description names`);
+  }
   const names = new Set();
   for (const [name] of abi.statuses) {
     if (names.has(name)) throw new Error(`abi/kernel.mjs: status ${name} is declared twice`);
@@ -47,6 +57,11 @@ function assemblySide() {
   for (const [name, [value, doc]] of Object.entries(abi.limits)) out.push(`${comment(doc)}\nexport const ${name}: u32 = ${hex(value)};\n`);
   out.push('\n// ---- layout ----\n');
   for (const [name, [value, doc]] of Object.entries(abi.layout)) out.push(`${comment(doc)}\nexport const ${name}: u32 = ${hex(value)};\n`);
+  out.push('\n// ---- rights, events, user handle types ----\n');
+  for (const [name, [value, doc]] of Object.entries(abi.capabilities)) out.push(`${comment(doc)}\nexport const ${name}: u32 = ${hex(value)};\n`);
+  out.push('\n// ---- k_stats counters ----\n');
+  abi.stats.forEach((n, i) => out.push(`export const STAT_${n.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}: u32 = ${i};\n`));
+  out.push(`export const STAT_COUNT: u32 = ${abi.stats.length};\n`);
   return out.join('');
 }
 
@@ -66,6 +81,10 @@ function typescriptSide() {
   for (const [name, [value, doc]] of Object.entries(abi.limits)) out.push(`${comment(doc)}\nexport const ${name} = ${hex(value)};\n`);
   out.push('\n// ---- layout ----\n');
   for (const [name, [value, doc]] of Object.entries(abi.layout)) out.push(`${comment(doc)}\nexport const ${name} = ${hex(value)};\n`);
+  out.push('\n// ---- rights, events, user handle types ----\n');
+  for (const [name, [value, doc]] of Object.entries(abi.capabilities)) out.push(`${comment(doc)}\nexport const ${name} = ${hex(value)};\n`);
+  out.push('\n/** The counters k_stats writes at STATS, in order. */\n');
+  out.push(`export const STAT_NAMES = [${abi.stats.map((n) => `'${n}'`).join(', ')}] as const;\n`);
   out.push('\n// ---- exports ----\n');
   out.push('/** One export of the core: its name, parameters after the caller, result words and caller kind. */\n');
   out.push('export interface ExportDecl { readonly name: string; readonly params: readonly string[]; readonly results: readonly string[]; readonly caller: \'thread\' | \'admin\' | \'any\' }\n\n');

@@ -9,6 +9,8 @@ import {
   TID_INDEX_BITS, type CoreExports,
 } from './abi.js';
 
+import type { ContextRegistry } from './context_codec.js';
+
 type Export = (who: number, ...args: number[]) => number;
 
 /** An Async call of this realm waiting for its thread's wake (see wait.ts onWake). */
@@ -48,6 +50,8 @@ export class Core {
   home = ADMIN;
   /** The record where realm-level calls' results go: ADMIN_RECORD, or the boot thread's. */
   homeRec = ADMIN_RECORD;
+  /** Context objects of this realm (context_codec.ts), made on first use. */
+  contexts: ContextRegistry | undefined = undefined;
   /** Called once, at the first kernel call a process of this realm makes (a worker's start). */
   onFirstCall: (() => void) | undefined = undefined;
   private readonly fns: Export[];

@@ -10,6 +10,10 @@
  * are tried in order; the first whose selectors all match decides; otherwise `default`.
  * A denied request makes Call return rcSecurityDisallow and never reaches the server; a denied
  * response makes both Reply and the waiting Call return rcSecurityDisallow.
+ *
+ * Like the Kaspersky Security Module, the policy sees resources by SID, never by handle value:
+ * a rule with `sid` matches only a message that carries a handle of that resource (the SID
+ * KnHandleGetSidByHandle reports).
  */
 export type PolicyEvent = 'request' | 'response' | 'error';
 
@@ -24,6 +28,8 @@ export interface PolicyRule {
   iid?: number;
   /** Method (MID) of the message; omitted: any. */
   mid?: number;
+  /** A resource's SID (KnHandleGetSidByHandle): the message must carry a handle to it; omitted: any. */
+  sid?: number;
   decision: 'grant' | 'deny';
 }
 
@@ -32,7 +38,8 @@ export interface Policy {
   rules?: PolicyRule[];
 }
 
-export interface CompiledRule { events: number; src: number; dst: number; iid: number; mid: number; grant: boolean }
+/** A rule as the core takes it; `decision` is bit 0 grant, bits 1..31 the SID (0: any). */
+export interface CompiledRule { events: number; src: number; dst: number; iid: number; mid: number; decision: number }
 
 const EVENT_BITS: Record<PolicyEvent, number> = { request: 1, response: 2, error: 4 };
 
@@ -67,9 +74,16 @@ export function compilePolicy(policy: Policy, classId: (name: string) => number)
       if (typeof v !== 'string' || !v) bad(`rules[${i}].${field} must be a process class name`);
       return classId(v);
     };
+    let sid = 0;
+    if (r.sid !== undefined) {
+      if (typeof r.sid !== 'number' || !Number.isInteger(r.sid) || r.sid < 1 || r.sid > 0x7fffffff) {
+        bad(`rules[${i}].sid must be a SID (an integer from 1 to 0x7FFFFFFF), got ${String(r.sid)}`);
+      }
+      sid = r.sid;
+    }
     return {
       events, src: cls('src', r.src), dst: cls('dst', r.dst), iid: u16(i, 'iid', r.iid),
-      mid: u16(i, 'mid', r.mid), grant: r.decision === 'grant',
+      mid: u16(i, 'mid', r.mid), decision: ((sid << 1) | (r.decision === 'grant' ? 1 : 0)) >>> 0,
     };
   });
   return { defaultGrant: d === 'grant', rules };

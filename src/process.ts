@@ -11,10 +11,18 @@ import { ThreadPool } from './thread_pool.js';
 import type { Thread } from './thread.js';
 import { ipcSync, ipcAsync, reply, withThread, statusOf, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
-import { handleArg, stringArg } from './args.js';
+import { outArg } from './out.js';
+import * as H from './handle_calls.js';
+import * as N from './notice_calls.js';
+import type { EventDesc } from './notice_calls.js';
+import { taskOf, type KosTask } from './task.js';
+import { handleArg, stringArg, boolArg } from './args.js';
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
-import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_iid_t } from './nk/types.js';
+import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_iid_t, type nk_rights_t, type nk_sid_t, type nk_err_t, type nk_handle_desc_t } from './nk/types.js';
 import type { SMsgHdr } from './services/rtl/nk_msg.js';
+import { kosTransportInit, type NkKosTransport } from './coresrv/nk/transport-kos.js';
+import { cmMethods, type CmMethods } from './cm_calls.js';
+import { dcmMethods, type DcmMethods } from './dcm/client.js';
 
 export type { ProcessExit } from './platform/types.js';
 
@@ -161,10 +169,11 @@ export class Process implements IpcProcess {
   /**
    * Server side of a static channel: the listener (server IPC) handle of channel `name`, or
    * INVALID_HANDLE when this process has none. `endpoints`, `endpointsSize` and `id` are the
-   * SDK's obsolete parameters (pass null, 0).
+   * SDK's obsolete parameters (pass null, 0); an `id` out object gets `id = INVALID_RIID`.
    */
-  ServiceLocatorRegister(name: string, endpoints: null = null, endpointsSize = 0, id?: unknown): Handle {
-    void endpoints; void endpointsSize; void id;
+  ServiceLocatorRegister(name: string, endpoints: null = null, endpointsSize = 0, id?: { id?: nk_iid_t } | null): Handle {
+    void endpoints; void endpointsSize;
+    if (id !== undefined && id !== null) outArg('ServiceLocatorRegister', id).id = INVALID_RIID;
     return this.lookup('ServiceLocatorRegister', name, INVALID_HANDLE, SYS.k_sl_lookup, 1);
   }
 
@@ -188,22 +197,23 @@ export class Process implements IpcProcess {
     return withThread(this, fn, rcQuotaExceeded, (core, th) => statusOf(this, fn, core.sys(SYS.k_close, th.tid, h)));
   }
 
-  /** Creates an IPC sync object; returns its handle (INVALID_HANDLE when the kernel is full). */
-  KnIpcCreateSyncObject(): Handle {
-    return this.createSync('KnIpcCreateSyncObject', false);
+  /** Creates an IPC sync object (not set); out.syncHandle. */
+  KnIpcCreateSyncObject(out: { syncHandle?: Handle }): Retcode {
+    return this.createSync('KnIpcCreateSyncObject', false, out);
   }
 
-  /** Creates an IPC sync object; with `autoclear` it clears itself after its first interruption. */
-  KnIpcCreateSyncObjectEx(autoclear: boolean | number): Handle {
-    return this.createSync('KnIpcCreateSyncObjectEx', Boolean(autoclear));
+  /** KnIpcCreateSyncObject; with `autoclear` the object clears itself after its first interruption. */
+  KnIpcCreateSyncObjectEx(autoclear: boolean | number, out: { syncHandle?: Handle }): Retcode {
+    return this.createSync('KnIpcCreateSyncObjectEx', boolArg('KnIpcCreateSyncObjectEx', 'autoclear', autoclear), out);
   }
 
-  private createSync(fn: string, autoclear: boolean): Handle {
-    return withThread(this, fn, INVALID_HANDLE, (core, th) => {
+  private createSync(fn: string, autoclear: boolean, out: unknown): Retcode {
+    const o = outArg(fn, out);
+    o.syncHandle = INVALID_HANDLE;
+    return withThread(this, fn, rcQuotaExceeded, (core, th) => {
       const st = core.sys(SYS.k_sync_create, th.tid, autoclear ? 1 : 0);
-      if (st === ST_OK) return core.res(th.rec, 0);
-      if (st === ST_DEAD) this.died(fn);
-      return INVALID_HANDLE;
+      if (st === ST_OK) o.syncHandle = core.res(th.rec, 0);
+      return statusOf(this, fn, st);
     });
   }
 
@@ -220,6 +230,119 @@ export class Process implements IpcProcess {
   private syncSet(fn: string, syncHandle: Handle, on: number): Retcode {
     const h = handleArg(fn, 'syncHandle', syncHandle);
     return withThread(this, fn, rcQuotaExceeded, (core, th) => statusOf(this, fn, core.sys(SYS.k_sync_set, th.tid, h, on)));
+  }
+
+  // ---- handle_api.h -------------------------------------------------------------------------
+
+  /** A user object of `type` with `rights`, keeping `context` for this process; out.handle. */
+  KnHandleCreateUserObject(type: number, rights: nk_rights_t, context: unknown, out: { handle?: Handle }): Retcode {
+    return H.createUserObject(this, 'KnHandleCreateUserObject', type, rights, context, INVALID_HANDLE, INVALID_RIID, out);
+  }
+
+  /** A user object bound to listener `ipcChannel` and endpoint `riid`: with OCAP_IPC_CALL, a callable handle; out.handle. */
+  KnHandleCreateUserObjectEx(type: number, rights: nk_rights_t, context: unknown, ipcChannel: Handle, riid: nk_iid_t,
+    out: { handle?: Handle }): Retcode {
+    return H.createUserObject(this, 'KnHandleCreateUserObjectEx', type, rights, context, ipcChannel, riid, out);
+  }
+
+  /** A new listener (server IPC handle) with no channels yet; out.listener. */
+  KnHandleCreateListener(out: { listener?: Handle }): Retcode {
+    return H.createListener(this, 'KnHandleCreateListener', out);
+  }
+
+  /** A channel whose server end is `listenerIn` (INVALID_HANDLE: a new listener); out.listener, out.server, out.client. */
+  KnHandleConnect(listenerIn: Handle, out: { listener?: Handle; server?: Handle; client?: Handle }): Retcode {
+    return H.connect(this, 'KnHandleConnect', listenerIn, out);
+  }
+
+  /** A badge: its events go to `notice` as entry `eventId`; `context` comes back on dereference; out.handle. */
+  KnHandleCreateBadge(notice: Handle, eventId: number, context: unknown, out: { handle?: Handle }): Retcode {
+    return H.createBadge(this, 'KnHandleCreateBadge', notice, eventId, context, out);
+  }
+
+  /** A descendant of `inHandle` in this process with rights `newRightsMask` (OCAP_HANDLE_COPY); out.outHandle. */
+  KnHandleCopy(inHandle: Handle, newRightsMask: nk_rights_t, copyBadge: Handle, out: { outHandle?: Handle }): Retcode {
+    return H.copy(this, 'KnHandleCopy', inHandle, newRightsMask, copyBadge, out);
+  }
+
+  /** Revokes every descendant of `handle` and closes `handle`. */
+  KnHandleRevoke(handle: Handle): Retcode {
+    return H.revoke(this, 'KnHandleRevoke', handle, true);
+  }
+
+  /** Revokes every descendant of `handle`; closes it too when `close`. */
+  KnHandleRevokeEx(handle: Handle, close: boolean | number): Retcode {
+    return H.revoke(this, 'KnHandleRevokeEx', handle, close);
+  }
+
+  /** Revokes the subtree made by transferring (or copying) `handle` with badge `badge`. */
+  KnHandleRevokeSubtree(handle: Handle, badge: Handle): Retcode {
+    return H.revokeSubtree(this, 'KnHandleRevokeSubtree', handle, badge);
+  }
+
+  /** The resource's SID (OCAP_HANDLE_GET_SID); out.sid. */
+  KnHandleGetSidByHandle(handle: Handle, out: { sid?: nk_sid_t }): Retcode {
+    return H.getSid(this, 'KnHandleGetSidByHandle', handle, out);
+  }
+
+  /** nk_get_badge_op for a descriptor this process received; out.badge. */
+  nk_get_badge_op(desc: nk_handle_desc_t, operation: nk_rights_t, out: { badge?: unknown }): nk_err_t {
+    return H.badgeOp(this, 'nk_get_badge_op', desc, operation, out);
+  }
+
+  // ---- notice_api.h -------------------------------------------------------------------------
+
+  /** A new notice receiver; out.notice. */
+  KnNoticeCreate(out: { notice?: Handle }): Retcode {
+    return N.noticeCreate(this, 'KnNoticeCreate', out);
+  }
+
+  /** Adds the entry (object, evMask, evId) to `notice` (the object's handle needs OCAP_HANDLE_GET_EVENT). */
+  KnNoticeSubscribeToObject(notice: Handle, object: Handle, evMask: number, evId: number): Retcode {
+    return N.subscribe(this, 'KnNoticeSubscribeToObject', notice, object, evMask, evId);
+  }
+
+  /** Removes the entries of `notice` with id `evId`. */
+  KnNoticeUnsubscribeFromEvent(notice: Handle, evId: number): Retcode {
+    return N.unsubscribe(this, 'KnNoticeUnsubscribeFromEvent', notice, false, evId);
+  }
+
+  /** Removes the entries of `notice` for the resource of `object`. */
+  KnNoticeUnsubscribeFromObject(notice: Handle, object: Handle): Retcode {
+    return N.unsubscribe(this, 'KnNoticeUnsubscribeFromObject', notice, true, object);
+  }
+
+  /** Takes up to `countMax` notifications into `events`, waiting up to `msec`; out.count. */
+  KnNoticeGetEvent(notice: Handle, msec: number, countMax: number, events: EventDesc[], out: { count?: number }): Retcode {
+    return N.getEvent(this, 'KnNoticeGetEvent', notice, msec, countMax, events, out);
+  }
+
+  /** KnNoticeGetEvent without blocking the thread. */
+  KnNoticeGetEventAsync(notice: Handle, msec: number, countMax: number, events: EventDesc[], out: { count?: number }): Promise<Retcode> {
+    return N.getEventAsync(this, 'KnNoticeGetEventAsync', notice, msec, countMax, events, out);
+  }
+
+  /** Signals user events `evMask` (OBJECT_EVENT_USER bits) on user object `object` (OCAP_HANDLE_SET_EVENT). */
+  KnNoticeSetObjectEvent(object: Handle, evMask: number): Retcode {
+    return N.setObjectEvent(this, 'KnNoticeSetObjectEvent', object, evMask);
+  }
+
+  /** Drops every entry and notification of `notice`, wakes its waiters (rcAbort); `forbid`: no new entries. */
+  KnNoticeDropAndWake(notice: Handle, forbid: boolean | number): Retcode {
+    return N.dropAndWake(this, 'KnNoticeDropAndWake', notice, forbid);
+  }
+
+  // ---- kos/task.h ---------------------------------------------------------------------------
+
+  /** The task object of this process (what KosTaskGetHandle takes). */
+  KosTaskGetSelf(): KosTask {
+    return taskOf(this);
+  }
+
+  /** The process handle of `task` (transferable, EVENT_TASK_COMPLETED); INVALID_HANDLE for another task. */
+  KosTaskGetHandle(task: KosTask): Handle {
+    if (task !== taskOf(this)) return INVALID_HANDLE;
+    return H.ownTaskHandle(this, 'KosTaskGetHandle');
   }
 
   // ---- kernel memory ----------------------------------------------------------------------
@@ -253,4 +376,17 @@ export class Process implements IpcProcess {
     }
     return withThread(this, 'free', rcQuotaExceeded, (c, th) => statusOf(this, 'free', c.sys(SYS.k_free, th.tid, buffer.byteOffset)));
   }
+
+  // ---- coresrv/nk/transport-kos.h -----------------------------------------------------------
+
+  /** Binds `transport` to IPC handle `handle` of this process; pass NK_NULL, 0 as the last two. */
+  NkKosTransport_Init(transport: NkKosTransport, handle: Handle, view: null, size: number): void {
+    kosTransportInit(this, transport, handle, view, size);
+  }
 }
+
+// ---- cm_api.h and dcm/dcm_api.h: methods defined beside their calls (cm_calls.ts,
+// dcm/client.ts), installed here ---------------------------------------------------------------
+
+export interface Process extends CmMethods, DcmMethods {}
+Object.assign(Process.prototype, cmMethods, dcmMethods);

@@ -4,7 +4,7 @@
  * caller: ADMIN, or a worker's boot thread) only when the pool is empty, so a process has as
  * many threads as it has calls in flight at once.
  */
-import { SYS, ST_OK, ST_DEAD } from './abi.js';
+import { SYS, ST_OK, ST_DEAD, THREAD_SIZE } from './abi.js';
 import type { Core } from './core.js';
 import { Thread } from './thread.js';
 
@@ -30,7 +30,9 @@ export class ThreadPool {
     const st = core.sys(SYS.k_thread_alloc, core.home, this.proc, core.realm);
     if (st === ST_DEAD) return 'dead';
     if (st !== ST_OK) return 'full';
-    return new Thread(core.res(core.homeRec, 0), core.res(core.homeRec, 1));
+    const rec = core.res(core.homeRec, 1);
+    core.u8(rec + THREAD_SIZE); // a record in a chunk beyond this realm's view: refresh the views
+    return new Thread(core.res(core.homeRec, 0), rec);
   }
 
   release(th: Thread): void {

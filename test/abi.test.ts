@@ -69,7 +69,7 @@ test('the nk_message header the TypeScript accessors use is the one the core was
   const fields = Object.fromEntries(Object.entries(NK_MESSAGE_FIELDS).map(([k, v]) => [k, v.offset]));
   assert.equal(fields, {
     size: L.NK_OFF_SIZE![0], type: L.NK_OFF_TYPE![0], iid: L.NK_OFF_IID![0], mid: L.NK_OFF_MID![0],
-    ncaps: L.NK_OFF_NCAPS![0], self: L.NK_OFF_SELF![0], reserved: L.NK_OFF_RESERVED![0],
+    ncaps: L.NK_OFF_NCAPS![0], self: L.NK_OFF_SELF![0], selfRights: L.NK_OFF_SELF_RIGHTS![0],
   });
 });
 

@@ -2,7 +2,7 @@
 // (reference/kos-ipc.md sections 3, 15.2 and 15.3).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { idlMessageLayout, idlMethodLayout, idlTypeLayout, interfaceShapes } from 'kos-ipc/nk/idl_layout';
+import { idlMessageLayout, idlMethodLayout, idlTypeLayout, idlStructLayout, idlUnionLayout, interfaceShapes } from 'kos-ipc/nk/idl_layout';
 import { MAX_SHAPE_DESCRIPTORS } from 'kos-ipc/nk/message_shape';
 
 test('Echo(in string<256> value): the request is 32 bytes, value at 24, arena 257', () => {
@@ -82,13 +82,45 @@ test('an array holding more descriptors than the kernel checks is refused with t
   assert.throws(() => idlMessageLayout(fifteen), /15 descriptors, the kernel checks at most 14/);
 });
 
-test('unknown types, Handle and malformed type strings are refused with the parameter named', () => {
-  assert.throws(() => idlMessageLayout({ h: 'Handle' }), (e: Error) =>
-    e instanceof TypeError && /\.h: Handle parameters are not supported/.test(e.message));
+test('unknown types, Handle inside a struct and malformed type strings are refused with the parameter named', () => {
+  assert.throws(() => idlMessageLayout({ p: 'Pair' }, { Pair: { a: 'UInt8', h: 'Handle' } }), (e: Error) =>
+    e instanceof TypeError && /\.p \(Pair\)\.h: Handle is allowed only as a method parameter/.test(e.message));
+  assert.throws(() => idlMessageLayout({ hs: 'sequence<Handle, 2>' }), /\.hs: Handle is allowed only as a method parameter/);
+  assert.throws(() => idlMessageLayout({ u: 'U' }, { U: { union: { h: 'H' } }, H: 'Handle' }), /\.u \(U\)\.h: Handle is allowed only/);
   assert.throws(() => idlMessageLayout({ v: 'UInt24' }), /\.v: unknown IDL type "UInt24"/);
   assert.throws(() => idlMessageLayout({ v: 'string<' }), /\.v: cannot read the IDL type "string<"/);
   assert.throws(() => idlMessageLayout({ v: 'sequence<UInt8>' }), /sequence takes a type and a bound/);
   assert.throws(() => idlTypeLayout('Loop', { Loop: { next: 'Loop' } }), /type "Loop" contains itself/);
+});
+
+test('Handle parameters, directly or through a typedef, come first in IDL order at 24, 40, ...', () => {
+  const l = idlMessageLayout({ a: 'UInt8', h1: 'Handle', s: 'string<4>', h2: 'MyHandle' }, { MyHandle: 'Handle' });
+  assert.equal(l.fields.map((f) => [f.name, f.offset, f.size]), [['h1', 24, 16], ['h2', 40, 16], ['a', 56, 1], ['s', 60, 8]]);
+  assert.equal([l.handles, l.minSize, l.size], [2, 68, 72]);
+  assert.equal(l.descriptors.map((d) => d.field), [60]);
+  assert.is(idlMessageLayout({ v: 'UInt32' }).handles, 0);
+});
+
+test('a union is a u32 tag then its members at one offset, aligned to the largest member', () => {
+  const types = { U: { union: { small: 'UInt16', big: 'UInt64', text: 'string<7>' } } };
+  assert.equal(idlUnionLayout({ small: 'UInt16', big: 'UInt64', text: 'string<7>' }, types),
+    { size: 16, align: 8, dataOffset: 8, members: [
+      { name: 'small', type: 'UInt16', offset: 8, size: 2, align: 2 },
+      { name: 'big', type: 'UInt64', offset: 8, size: 8, align: 8 },
+      { name: 'text', type: 'string<7>', offset: 8, size: 8, align: 4 }] });
+  const l = idlMessageLayout({ flag: 'UInt8', u: 'U' }, types);
+  assert.equal(l.fields.map((f) => [f.name, f.offset, f.size]), [['flag', 24, 1], ['u', 32, 16]]);
+  assert.equal(l.descriptors, [], 'a descriptor inside a union depends on the tag: the kernel does not check it');
+  assert.equal(l.nested, ['u.text']);
+  assert.is(l.arenaSize, 8);
+  const small = idlTypeLayout('V', { V: { union: { a: 'UInt8', b: 'UInt16' } } });
+  assert.equal([small.size, small.align], [8, 4], 'the tag alone makes the alignment at least 4');
+  assert.throws(() => idlTypeLayout('E', { E: { union: {} } }), /a union needs at least one member/);
+});
+
+test('idlStructLayout gives a struct\'s member offsets from its start', () => {
+  assert.equal(idlStructLayout({ id: 'UInt64', timestamp: 'UInt64', source: 'UInt32', reason: 'UInt32', msg: 'array<UInt8, 4096>' }).fields
+    .map((f) => f.offset), [0, 8, 16, 20, 24]);
 });
 
 test('bounds may be written in hex and octal as in IDL', () => {

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import {
   Kernel, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset, nk_err_reset, nk_msg_set_method_id,
   nk_message_set_size, nk_message_set_ncaps, nk_arena_init, nk_arena_store, nk_arena_store_string,
-  nk_arena_get_string, rcOk, rcInvalidArgument, rcBufferTooLarge, rcUnimplemented, retcodeName,
+  nk_arena_get_string, rcOk, rcInvalidArgument, rcBufferTooLarge, retcodeName,
   MAX_SHAPE_DESCRIPTORS, type NkArena, type Process, type IdlInterface, type Retcode,
 } from 'kos-ipc';
 import { newKernel, shutdownAll } from './helpers.js';
@@ -186,14 +186,14 @@ test('rejects a request marked as an error response', async () => {
   await e.kernel.shutdown();
 });
 
-test('header checks come first: a message over 4 MiB is rcBufferTooLarge, handles are rcUnimplemented', async () => {
+test('header checks come first: a message over 4 MiB is rcBufferTooLarge, descriptors past the constant part rcInvalidArgument', async () => {
   const e = await env();
   const big = msg(4, 32);
   const arena = nk_arena_init(new Uint8Array((4 << 20) - 16));
   arena.used = arena.capacity;
   PackOutMsg(big.hdr, big.c, arena);
   await refused(e, big, rcBufferTooLarge);
-  await refused(e, msg(1, 32, (c) => nk_message_set_ncaps(c, 1)), rcUnimplemented);
+  await refused(e, msg(1, 32, (c) => nk_message_set_ncaps(c, 1)), rcInvalidArgument);
   await e.kernel.shutdown();
 });
 

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rcOk, INVALID_HANDLE, type Process } from 'kos-ipc';
-import { outMsg, inMsg, is, rejects, shutdownAll } from './helpers.js';
+import { outMsg, inMsg, is, rejects, shutdownAll, syncObject } from './helpers.js';
 import { pair } from './pair.js';
 
 test.after.each(shutdownAll);
@@ -39,7 +39,7 @@ function calls(p: Process, ch: number, sh: number, sync: number): [string, strin
 
 test('every call refuses a handle that is not a u32 with a TypeError naming the call and the argument', async () => {
   const { kernel, client, ch, sh } = await pair();
-  const sync = client.KnIpcCreateSyncObject();
+  const sync = syncObject(client);
   for (const [fn, arg, call] of calls(client, ch, sh, sync)) {
     const live = arg === 'syncHandle' ? sync : fn.startsWith('Recv') || fn === 'Reply' ? sh : ch;
     for (const v of badValues(live)) {
@@ -56,7 +56,7 @@ test('every call refuses a handle that is not a u32 with a TypeError naming the 
 
 test('a handle value 2^32 above a live handle does not close it: KnHandleClose(sync + 2^32) throws and sync lives on', async () => {
   const { client } = await pair();
-  const sync = client.KnIpcCreateSyncObject();
+  const sync = syncObject(client);
   assert.throws(() => client.KnHandleClose(sync + 2 ** 32), /KnHandleClose: handle must be a handle/);
   is(client.KnIpcSetInterrupt(sync), rcOk);
   is(client.KnHandleClose(sync), rcOk);

@@ -108,3 +108,11 @@ export function admin(kernel: Kernel, name: string, ...args: number[]): { st: nu
   const rec = abi.layout.ADMIN_RECORD![0];
   return { st, r: abi.exports[id]!.results.map((_, i) => core.res(rec, i)) };
 }
+
+/** A new IPC sync object of `p` (KnIpcCreateSyncObject(Ex) must return rcOk). */
+export function syncObject(p: { KnIpcCreateSyncObjectEx(autoclear: boolean, out: { syncHandle?: number }): number }, autoclear = false): number {
+  const out: { syncHandle?: number } = {};
+  const rc = p.KnIpcCreateSyncObjectEx(autoclear, out);
+  if (rc !== 0) throw new Error(`KnIpcCreateSyncObjectEx returned ${retcodeName(rc)}`);
+  return out.syncHandle!;
+}

@@ -5,15 +5,17 @@ import {
   Kernel, rcOk, rcIpcInterrupt, rcInvalidArgument, rcInvalidOperation, rcTimeout, retcodeName,
   INVALID_HANDLE, INFINITE_TIMEOUT,
 } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture, sleep, is, newKernel, shutdownAll } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, sleep, is, newKernel, shutdownAll, syncObject } from './helpers.js';
 import { pair } from './pair.js';
 
 test.after.each(shutdownAll);
 const INF = INFINITE_TIMEOUT;
 
-test('KnIpcCreateSyncObject gives a handle that KnIpcSetInterrupt, KnIpcClearInterrupt and KnHandleClose accept', async () => {
+test('KnIpcCreateSyncObject writes out.syncHandle, a handle that KnIpcSetInterrupt, KnIpcClearInterrupt and KnHandleClose accept', async () => {
   const { kernel, client } = await pair();
-  const s = client.KnIpcCreateSyncObject();
+  const out: { syncHandle?: number } = {};
+  is(client.KnIpcCreateSyncObject(out), rcOk);
+  const s = out.syncHandle!;
   assert.ok(s !== INVALID_HANDLE);
   is(client.KnIpcSetInterrupt(s), rcOk);
   is(client.KnIpcClearInterrupt(s), rcOk);
@@ -25,7 +27,7 @@ test('KnIpcCreateSyncObject gives a handle that KnIpcSetInterrupt, KnIpcClearInt
 
 test('a sync handle is refused by another process and by calls that need another kind', async () => {
   const { kernel, server, client, ch } = await pair();
-  const s = client.KnIpcCreateSyncObject();
+  const s = syncObject(client);
   is(server.KnIpcSetInterrupt(s), rcInvalidArgument, "a sync handle means nothing in another process");
   is(client.KnIpcSetInterrupt(ch), rcInvalidOperation);
   is(await server.RecvExAsync(s, inMsg().hdr, 0, INVALID_HANDLE), rcInvalidArgument);
@@ -34,7 +36,7 @@ test('a sync handle is refused by another process and by calls that need another
 
 test('setting the interrupt ends a CallEx the server has not received with rcIpcInterrupt', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const s = client.KnIpcCreateSyncObject();
+  const s = syncObject(client);
   const call = client.CallExAsync(ch, outMsg(1).hdr, inMsg().hdr, INF, s);
   is(client.KnIpcSetInterrupt(s), rcOk);
   is(await call, rcIpcInterrupt);
@@ -44,7 +46,7 @@ test('setting the interrupt ends a CallEx the server has not received with rcIpc
 
 test('a CallEx the server already received is not interrupted and gets its reply', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const s = client.KnIpcCreateSyncObject();
+  const s = syncObject(client);
   const reply = inMsg();
   const call = client.CallExAsync(ch, outMsg(1).hdr, reply.hdr, INF, s);
   is(await server.RecvAsync(sh, inMsg().hdr), rcOk);
@@ -58,7 +60,7 @@ test('a CallEx the server already received is not interrupted and gets its reply
 
 test('a received CallEx still times out under a set interrupt', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const s = client.KnIpcCreateSyncObject();
+  const s = syncObject(client);
   const call = client.CallExAsync(ch, outMsg(1).hdr, inMsg().hdr, 20, s);
   is(await server.RecvAsync(sh, inMsg().hdr), rcOk);
   is(client.KnIpcSetInterrupt(s), rcOk);
@@ -68,7 +70,7 @@ test('a received CallEx still times out under a set interrupt', async () => {
 
 test('setting the interrupt ends a RecvEx waiting for a request with rcIpcInterrupt', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const s = server.KnIpcCreateSyncObject();
+  const s = syncObject(server);
   const recv = server.RecvExAsync(sh, inMsg().hdr, INF, s);
   is(server.KnIpcSetInterrupt(s), rcOk);
   is(await recv, rcIpcInterrupt);
@@ -84,7 +86,7 @@ test('setting the interrupt ends a RecvEx waiting for a request with rcIpcInterr
 
 test('only calls that name the sync object are interrupted', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const a = client.KnIpcCreateSyncObject(), b = client.KnIpcCreateSyncObject();
+  const a = syncObject(client), b = syncObject(client);
   const viaA = client.CallExAsync(ch, outMsg(1).hdr, inMsg().hdr, INF, a);
   const viaB = client.CallExAsync(ch, outMsg(2).hdr, inMsg().hdr, INF, b);
   const plain = client.CallAsync(ch, outMsg(3).hdr, inMsg().hdr);
@@ -108,7 +110,7 @@ test('setting the interrupt wakes every waiting call of the process that names i
   const p = kernel.createProcess('P'), other = kernel.createProcess('Other'), server = kernel.createProcess('Server');
   kernel.connect(p, server, 'out');
   kernel.connect(other, p, 'in');
-  const s = p.KnIpcCreateSyncObject();
+  const s = syncObject(p);
   const calls = [1, 2, 3].map((v) => p.CallExAsync(p.ServiceLocatorConnect('out'), outMsg(v).hdr, inMsg().hdr, INF, s));
   const recv = p.RecvExAsync(p.ServiceLocatorRegister('in'), inMsg().hdr, INF, s);
   is(p.KnIpcSetInterrupt(s), rcOk);
@@ -119,7 +121,7 @@ test('setting the interrupt wakes every waiting call of the process that names i
 
 test('a CallEx or RecvEx started while the interrupt is set returns rcIpcInterrupt at once', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const cs = client.KnIpcCreateSyncObject(), ss = server.KnIpcCreateSyncObject();
+  const cs = syncObject(client), ss = syncObject(server);
   is(client.KnIpcSetInterrupt(cs), rcOk);
   is(server.KnIpcSetInterrupt(ss), rcOk);
   is(await client.CallExAsync(ch, outMsg(1).hdr, inMsg().hdr, INF, cs), rcIpcInterrupt);
@@ -131,7 +133,7 @@ test('a CallEx or RecvEx started while the interrupt is set returns rcIpcInterru
 
 test('an autoclear sync object interrupts once and then lets calls wait again', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const s = client.KnIpcCreateSyncObjectEx(true);
+  const s = syncObject(client, true);
   const first = client.CallExAsync(ch, outMsg(1).hdr, inMsg().hdr, INF, s);
   is(client.KnIpcSetInterrupt(s), rcOk);
   is(await first, rcIpcInterrupt);
@@ -150,7 +152,7 @@ test('an autoclear sync object interrupts once and then lets calls wait again', 
 
 test('closing a sync object leaves the calls that named it waiting normally', async () => {
   const { kernel, server, client, sh, ch } = await pair();
-  const s = client.KnIpcCreateSyncObject();
+  const s = syncObject(client);
   const call = client.CallExAsync(ch, outMsg(1).hdr, inMsg().hdr, INF, s);
   is(client.KnHandleClose(s), rcOk);
   is(await server.RecvAsync(sh, inMsg().hdr), rcOk);
@@ -164,7 +166,7 @@ test('a worker thread blocked in CallEx is interrupted by its process from anoth
   const p = kernel.createProcess('P');
   kernel.createProcess('Server');
   kernel.connect(p, 'Server', 'out');
-  const s = p.KnIpcCreateSyncObject();
+  const s = syncObject(p);
   const t = await kernel.spawnThread(p, fixture('sync_waiter'), ['call', 'out', String(s), 'inf']);
   await sleep(50);
   is(p.KnIpcSetInterrupt(s), rcOk);
@@ -177,7 +179,7 @@ test('a worker thread blocked in RecvEx is interrupted by its process from anoth
   const p = kernel.createProcess('P');
   kernel.createProcess('Client');
   kernel.connect('Client', p, 'in');
-  const s = p.KnIpcCreateSyncObject();
+  const s = syncObject(p);
   const t = await kernel.spawnThread(p, fixture('sync_waiter'), ['recv', 'in', String(s), 'inf']);
   await sleep(50);
   is(p.KnIpcSetInterrupt(s), rcOk);

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rcNotConnected, rcIpcInterrupt, retcodeName, INFINITE_TIMEOUT } from 'kos-ipc';
-import { outMsg, inMsg, newKernel, shutdownAll } from './helpers.js';
+import { outMsg, inMsg, newKernel, shutdownAll, syncObject } from './helpers.js';
 import { pair } from './pair.js';
 
 test.after.each(shutdownAll);
@@ -19,7 +19,7 @@ test('closing the server handle settles eight queued Async calls with rcNotConne
 
 test('one interrupt settles eight waiting CallEx calls with rcIpcInterrupt', async () => {
   const { kernel, client, ch } = await pair();
-  const s = client.KnIpcCreateSyncObject();
+  const s = syncObject(client);
   const calls = Array.from({ length: 8 }, (_, i) => client.CallExAsync(ch, outMsg(i).hdr, inMsg().hdr, INFINITE_TIMEOUT, s));
   client.KnIpcSetInterrupt(s);
   assert.equal(names(await Promise.all(calls)), Array(8).fill(retcodeName(rcIpcInterrupt)));

@@ -4,9 +4,10 @@
 // mutations that break them (header fields, sizes, ncaps, descriptors, arena bytes, `used`).
 import {
   nk_req_reset, nk_err_reset, nk_msg_set_method_id, nk_arena_init, nk_arena_alloc, idlMethodLayout,
-  checkMessageShape, rcInvalidArgument, rcBufferTooLarge, rcUnimplemented, NK_MAX_MESSAGE,
+  checkMessageShape, rcInvalidArgument, rcBufferTooLarge, NK_MAX_MESSAGE,
   type NkArena, type IdlInterface, type IdlMethod, type MessageLayout, type Retcode,
 } from 'kos-ipc';
+import { abi } from './helpers.js';
 
 export const IFACE: IdlInterface = {
   types: { Point: { x: 'UInt32', y: 'UInt16', flags: 'UInt8' } },
@@ -146,12 +147,23 @@ export function randomMutation(rnd: () => number): Mutation {
  * that rule's name.
  */
 export function expected(m: Built, methods: Method[] | null, reply: boolean): [Retcode | 'ok', string] {
-  const typed = methods !== null;
   const c = dv(m.c);
-  const size = c.getUint32(0, true), type = c.getUint32(4, true);
+  const size = c.getUint32(0, true);
   if (size < 24 || size > m.c.length) return [rcInvalidArgument, 'header size'];
   if (size + m.arena.used > NK_MAX_MESSAGE) return [rcBufferTooLarge, 'over 4 MiB'];
-  if (c.getUint32(12, true) !== 0) return [rcUnimplemented, 'ncaps'];
+  const ncaps = c.getUint32(12, true);
+  if (ncaps > abi.limits.MAX_NCAPS![0] || 24 + 16 * ncaps > size) return [rcInvalidArgument, 'ncaps'];
+  const verdict = shapeVerdict(m, methods, reply);
+  // the descriptors of a random message name no handle of its sender
+  if (verdict[0] === 'ok' && ncaps !== 0) return [rcInvalidArgument, 'handles'];
+  return verdict;
+}
+
+/** The verdict of the declared shape (after the header checks). */
+function shapeVerdict(m: Built, methods: Method[] | null, reply: boolean): [Retcode | 'ok', string] {
+  const typed = methods !== null;
+  const c = dv(m.c);
+  const type = c.getUint32(4, true);
   if (!typed || c.getUint16(8, true) !== 0) return ['ok', typed ? 'undeclared riid' : 'no shapes'];
   const layout = methods[c.getUint16(10, true)];
   if (!layout) return ['ok', 'undeclared mid'];

@@ -47,7 +47,7 @@ test('the nk_message header table gives every field its fixed offset and width',
     mid: { offset: 10, width: 2 },
     ncaps: { offset: 12, width: 4 },
     self: { offset: 16, width: 4 },
-    reserved: { offset: 20, width: 4 },
+    selfRights: { offset: 20, width: 4 },
   });
   assert.is(NK_MSG_TYPE_REQ, 0);
   assert.is(NK_MSG_TYPE_ERR, 1);

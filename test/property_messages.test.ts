@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import {
-  Kernel, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset, nk_arena_init, rcOk, rcUnimplemented,
+  Kernel, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset, nk_arena_init, rcOk, rcInvalidArgument,
   retcodeName, type NkArena, type Process, type IdlInterface,
 } from 'kos-ipc';
 import { admin, newKernel, shutdownAll } from './helpers.js';
@@ -114,16 +114,16 @@ async function system(label: string, iface: IdlInterface | null, methods: Method
   // messages need no new kernel memory and a refused one can leave the tables exactly as they were.
   const big = { c: new Uint8Array(1024), arena: nk_arena_init(new Uint8Array(4096)) };
   nk_req_reset(big.c);
-  dv(big.c).setUint32(12, 1, true); // ncaps 1: staged whole, then refused
+  dv(big.c).setUint32(12, 1, true); // ncaps 1, a descriptor naming no handle: staged whole, then refused
   big.arena.used = 4096;
   const wide = new SMsgHdr();
   PackInMsg(wide, new Uint8Array(1024), nk_arena_init(new Uint8Array(4096)));
-  assert.is(await client.CallAsync(s.ch, out(big), wide), rcUnimplemented);
+  assert.is(await client.CallAsync(s.ch, out(big), wide), rcInvalidArgument);
   const recv = server.RecvAsync(s.sh, wide);
   const call = client.CallAsync(s.ch, out(ping()), inbox().hdr);
   assert.is(await recv, rcOk);
-  assert.is(server.Reply(s.sh, out(big)), rcUnimplemented);
-  assert.is(await call, rcUnimplemented, 'a refused response ends the call it answers');
+  assert.is(server.Reply(s.sh, out(big)), rcInvalidArgument);
+  assert.is(await call, rcInvalidArgument, 'a refused response ends the call it answers');
   return s;
 }
 

@@ -33,11 +33,18 @@ test('an async mdelay beyond 2^31-1 ms waits instead of timing out at once', asy
 });
 
 test('connect reports a full table and creates nothing for the refused channel', async () => {
-  const kernel = await newKernel();
+  // the tables grow in kernel memory: 2 MiB leave them 1 MiB to grow in
+  const kernel = await newKernel({ memoryMiB: 2, maxMemoryMiB: 2 });
   const c = kernel.createProcess('C'), s = kernel.createProcess('S');
+  // one exchange first: the threads, staging buffers and reply slots a call needs exist before memory runs out
+  kernel.connect(c, s, 'warm');
+  const warm = c.CallAsync(c.ServiceLocatorConnect('warm'), outMsg(1).hdr, inMsg().hdr);
+  is(await s.RecvAsync(s.ServiceLocatorRegister('warm'), inMsg().hdr), rcOk);
+  is(s.Reply(s.ServiceLocatorRegister('warm'), outMsg(2).hdr), rcOk);
+  is(await warm, rcOk);
   let made = 0;
   let error = '';
-  for (; made < 400; made++) {
+  for (; made < 100000; made++) {
     try { kernel.connect(c, s, `ch${made}`); } catch (e) { error = (e as Error).message; break; }
   }
   assert.match(error, /connect: the kernel's tables are full/);

@@ -1,5 +1,5 @@
 /**
- * The performance goals of issue 5, checked against the rows of one run. A goal whose rows did
+ * The performance goals (issues 5 and 12), checked against the rows of one run. A goal whose rows did
  * not run (a filter) or failed is left out.
  */
 import type { Row } from './runner.js';
@@ -35,6 +35,10 @@ export const GOALS: Goal[] = [
     value: (m) => div(m('kos.w2w.wait'), m('atomics.w2w.wait')) },
   { id: 'realm_async_vs_promise', text: 'one-realm CallAsync median ÷ bare Promise rendezvous', limit: 1.5, sense: 'at_most',
     value: (m) => div(m('kos.realm.async'), m('promise.realm')) },
+  { id: 'codec_4k_vs_v8', text: 'v8.serialize + deserialize median ÷ generated classes encode + decode (4 KiB)', limit: 5, sense: 'at_least',
+    value: (m) => div(m('v8.codec.4k'), m('gen.codec.4k')) },
+  { id: 'codec_4k_vs_clone', text: 'structuredClone median ÷ generated classes encode + decode (4 KiB)', limit: 5, sense: 'at_least',
+    value: (m) => div(m('clone.codec.4k'), m('gen.codec.4k')) },
   { id: 'arena_4k_vs_64b_plus_copy', text: '4 KiB request median ÷ (64 B request + one 4 KiB copy)', limit: 1.3, sense: 'at_most',
     value: (m) => { const a = m('kos.w2w.spin'), c = m('copy.4k'); return div(m('kos.size.4k'), a !== undefined && c !== undefined ? a + c : undefined); } },
 ];

@@ -6,8 +6,9 @@
  * shapes that kernel.createProcess({ interfaces }) declares.
  *
  * Types are written as in IDL: `UInt8`..`UInt64`, `SInt8`..`SInt64`, `string<N>`, `bytes<N>`,
- * `sequence<T, N>`, `array<T, N>`, and names from `types`: a string there is a typedef
- * (`Bool: 'UInt8'`), an object a struct whose fields are in insertion order.
+ * `sequence<T, N>`, `array<T, N>`, `Handle`, and names from `types`: a string there is a typedef
+ * (`Bool: 'UInt8'`), an object a struct whose fields are in insertion order, and
+ * `{ union: { member: type, ... } }` a union.
  *
  * Layout rules:
  * - A primitive is its own size and alignment. string<N>, bytes<N> and sequence<T,N> are an
@@ -16,18 +17,28 @@
  *   to T's alignment. array<T,N> is N elements of T in place.
  * - A struct places each field at the next multiple of its alignment; its alignment is its
  *   largest field's, its size is rounded up to that.
- * - A message is a struct whose first member is the 24-byte nk_message header (align 8), then the
- *   parameters in order: `size` is sizeof the struct (a multiple of 8), `minSize` the end of the
- *   last parameter. The kernel accepts a header size field from minSize to size.
- * - Handle and union types are not supported (the kernel does not transfer handles yet).
+ * - A union is a u32 tag (the index of the member that holds the value, in declaration order)
+ *   at 0, then every member at the same offset, the tag's size rounded up to the largest member
+ *   alignment; its alignment is max(4, the members'), its size rounded up to that (kos-ipc's
+ *   layout: nk-gen-c's is not public). Descriptors inside a union depend on the tag, so the
+ *   kernel does not check them: they are listed in `nested`.
+ * - Handle is an nk_handle_desc_t (16 bytes, align 8: handle, rights, badge, flags, each a u32;
+ *   docs/message-format.md section 1.1), allowed only as a method parameter, directly or through a
+ *   typedef: a message's handles are the first `ncaps` fields after the header.
+ * - A message is a struct whose first member is the 24-byte nk_message header (align 8), then its
+ *   Handle parameters in order, then the other parameters in order: `size` is sizeof the struct (a
+ *   multiple of 8), `minSize` the end of the last parameter. The kernel accepts a header size
+ *   field from minSize to size.
  */
-import { NK_MESSAGE_SIZE, NK_PTR_SIZE } from './types.js';
+import { NK_HANDLE_DESC_SIZE, NK_MESSAGE_SIZE, NK_PTR_SIZE } from './types.js';
 import {
   MAX_SHAPE_DESCRIPTORS, validateMessageShape, type DescriptorShape, type MessageShape, type MethodShapes,
 } from './message_shape.js';
 
-/** Named types of an interface: a string is a typedef, an object a struct (fields in order). */
-export type IdlTypes = Record<string, string | Record<string, string>>;
+/** A union type: its members in order (the tag is the member's index). */
+export interface IdlUnion { union: Record<string, string> }
+/** Named types of an interface: a string is a typedef, an object a struct (fields in order) or a union. */
+export type IdlTypes = Record<string, string | Record<string, string> | IdlUnion>;
 /** Parameters in order: name -> IDL type. */
 export type IdlParams = Record<string, string>;
 
@@ -78,11 +89,29 @@ export interface FieldLayout {
 export interface MessageLayout extends MessageShape {
   /** sizeof the struct: what to allocate and give nk_req_reset / nk_err_reset. */
   size: number;
+  /** The parameters in layout order: the Handle parameters first, then the others. */
   fields: FieldLayout[];
+  /** Handle parameters: nk_handle_desc_t fields at 24, 40, ... (the message's ncaps). */
+  handles: number;
   /** Arena bytes enough for every segment at its maximum, stored in field order. */
   arenaSize: number;
   /** Descriptor paths inside arena segments, not checked by the kernel (use nk_arena_get). */
   nested: string[];
+}
+
+/** The members of a struct: offsets relative to its start. */
+export interface StructLayout {
+  size: number;
+  align: number;
+  fields: FieldLayout[];
+}
+
+/** The members of a union: the u32 tag at 0, every member at `dataOffset`. */
+export interface UnionLayout {
+  size: number;
+  align: number;
+  dataOffset: number;
+  members: FieldLayout[];
 }
 
 /** The three messages of a method. */
@@ -202,7 +231,9 @@ function layoutOf(t: TypeNode, types: IdlTypes, where: string, seen: string[]): 
       return { size: n! * el.size, align: el.align, descriptors, nested, arena: inner, arenaAlign: el.arenaAlign };
     }
     case 'Handle':
-      throw new TypeError(`${where}: Handle parameters are not supported: the kernel does not transfer handles yet (ncaps must be 0)`);
+      if (t.args.length !== 0) throw new TypeError(`${where}: Handle takes no arguments`);
+      throw new TypeError(`${where}: Handle is allowed only as a method parameter (directly or through a typedef), ` +
+        'not inside a struct, union, array or sequence: kos-ipc places a message\'s handles first (docs/gen.md)');
     default:
       break;
   }
@@ -215,9 +246,50 @@ function layoutOf(t: TypeNode, types: IdlTypes, where: string, seen: string[]): 
   const inner = [...seen, t.name];
   if (typeof def === 'string') return layoutOf(parse(def, `${where} (${t.name})`), types, where, inner);
   if (typeof def !== 'object' || def === null) {
-    throw new TypeError(`${where}: types.${t.name} must be a type string or a struct { field: type }, got ${typeof def}`);
+    throw new TypeError(`${where}: types.${t.name} must be a type string, a struct { field: type } or { union: { member: type } }, got ${typeof def}`);
   }
-  return structOf(def, types, `${where} (${t.name})`, inner, 0).layout;
+  if (isUnion(def)) return unionOf(def.union, types, `${where} (${t.name})`, inner).layout;
+  return structOf(def as IdlParams, types, `${where} (${t.name})`, inner, 0).layout;
+}
+
+function isUnion(def: object): def is IdlUnion {
+  const u = (def as { union?: unknown }).union;
+  return Object.keys(def).length === 1 && typeof u === 'object' && u !== null;
+}
+
+/** NK_UNION_TAG_SIZE bytes of tag, then the members at one offset; see the rules at the top. */
+function unionOf(members: IdlParams, types: IdlTypes, where: string, seen: string[]): { layout: TypeLayout; members: FieldLayout[]; dataOffset: number } {
+  const entries = Object.entries(members);
+  if (entries.length === 0) throw new TypeError(`${where}: a union needs at least one member`);
+  const ls = entries.map(([name, type]) => [name, type, layoutOf(parse(type, `${where}.${name}`), types, `${where}.${name}`, seen)] as const);
+  const align = Math.max(NK_UNION_TAG_SIZE, ...ls.map(([, , l]) => l.align));
+  const dataOffset = alignUp(NK_UNION_TAG_SIZE, Math.max(...ls.map(([, , l]) => l.align)));
+  const size = alignUp(dataOffset + Math.max(...ls.map(([, , l]) => l.size)), align);
+  const nested: string[] = [];
+  let arena = 0, arenaAlign = 1;
+  for (const [name, , l] of ls) {
+    for (const d of l.descriptors) nested.push(d.name ? `${name}${d.name.startsWith('[') ? '' : '.'}${d.name}` : name);
+    for (const p of l.nested) nested.push(`${name}${p.startsWith('[') ? '' : '.'}${p}`);
+    arena = Math.max(arena, l.arena);
+    if (l.arena !== 0) arenaAlign = Math.max(arenaAlign, l.arenaAlign);
+  }
+  const out = ls.map(([name, type, l]) => ({ name, type, offset: dataOffset, size: l.size, align: l.align }));
+  return { layout: { size, align, descriptors: [], nested, arena, arenaAlign }, members: out, dataOffset };
+}
+
+/** Bytes of a union's tag (a u32: the index of the member that holds the value). */
+export const NK_UNION_TAG_SIZE = 4;
+
+/** True when `type` is Handle or a typedef (chain) of it. */
+function isHandleType(type: string, types: IdlTypes, where: string): boolean {
+  let t = parse(type, where);
+  for (let depth = 0; depth < 64; depth++) {
+    if (t.name === 'Handle' && t.args.length === 0) return true;
+    const def = t.args.length === 0 && Object.prototype.hasOwnProperty.call(types, t.name) ? types[t.name] : undefined;
+    if (typeof def !== 'string') return false;
+    t = parse(def, `${where} (${t.name})`);
+  }
+  return false;
 }
 
 /** Lays out fields in order from `start`; returns the struct's layout and its fields. */
@@ -249,11 +321,20 @@ export function idlMessageLayout(params: IdlParams = {}, types: IdlTypes = {}, w
   if (params === null || typeof params !== 'object') {
     throw new TypeError(`${where}: parameters must be an object { name: 'IDL type' }, got ${params === null ? 'null' : typeof params}`);
   }
-  const s = structOf(params, types, where, [], NK_MESSAGE_SIZE, 8);
+  const handles: FieldLayout[] = [];
+  const others: IdlParams = {};
+  for (const [name, type] of Object.entries(params)) {
+    if (isHandleType(type, types, `${where}.${name}`)) {
+      handles.push({ name, type, offset: NK_MESSAGE_SIZE + handles.length * NK_HANDLE_DESC_SIZE, size: NK_HANDLE_DESC_SIZE, align: 8 });
+    } else {
+      others[name] = type;
+    }
+  }
+  const s = structOf(others, types, where, [], NK_MESSAGE_SIZE + handles.length * NK_HANDLE_DESC_SIZE, 8);
   const size = alignUp(s.end, 8);
   const shape: MessageLayout = {
-    minSize: s.end, maxSize: size, size, descriptors: s.layout.descriptors, fields: s.fields,
-    arenaSize: s.layout.arena, nested: s.layout.nested,
+    minSize: s.end, maxSize: size, size, descriptors: s.layout.descriptors, fields: [...handles, ...s.fields],
+    handles: handles.length, arenaSize: s.layout.arena, nested: s.layout.nested,
   };
   validateMessageShape(shape, where);
   return shape;
@@ -277,6 +358,18 @@ export function idlMethodLayout(method: IdlMethod, types: IdlTypes = {}, mid = 0
 /** The layout of an IDL type: size, alignment, descriptors in place, arena bytes. */
 export function idlTypeLayout(type: string, types: IdlTypes = {}): TypeLayout {
   return layoutOf(parse(type, 'idlTypeLayout'), types, 'idlTypeLayout', []);
+}
+
+/** The members of a struct whose fields are `fields` (in order): offsets from its start. */
+export function idlStructLayout(fields: IdlParams, types: IdlTypes = {}, where = 'idlStructLayout'): StructLayout {
+  const s = structOf(fields, types, where, [], 0);
+  return { size: s.layout.size, align: s.layout.align, fields: s.fields };
+}
+
+/** The members of a union whose members are `members` (in order; the tag is the index). */
+export function idlUnionLayout(members: IdlParams, types: IdlTypes = {}, where = 'idlUnionLayout'): UnionLayout {
+  const u = unionOf(members, types, where, []);
+  return { size: u.layout.size, align: u.layout.align, dataOffset: u.dataOffset, members: u.members };
 }
 
 function stripped(l: MessageLayout): MessageShape {

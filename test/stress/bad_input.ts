@@ -117,9 +117,11 @@ export async function badInput(o: BadInputOptions): Promise<BadInputFigures> {
     void server.exited.then(() => { serverEnded = true; });
     const spare = fuzzer.ServiceLocatorConnect('spare');
     fuzzer.KnHandleClose(spare);
+    const made: { syncHandle?: number } = {};
+    if (fuzzer.KnIpcCreateSyncObject(made) !== rcOk) throw new Error('bad input: no IPC sync object');
     const h: Handles = {
       channel: fuzzer.ServiceLocatorConnect('fuzz'), listener: fuzzer.ServiceLocatorRegister('ctl'),
-      sync: fuzzer.KnIpcCreateSyncObject(), closed: spare, foreign: other.ServiceLocatorConnect('fuzz'),
+      sync: made.syncHandle!, closed: spare, foreign: other.ServiceLocatorConnect('fuzz'),
     };
     const pools: Pools = {
       outC: fuzzer.alloc(1024), outA: fuzzer.alloc(8192), inC: fuzzer.alloc(1024), inA: fuzzer.alloc(8192),

@@ -1,6 +1,7 @@
 // What the fault figure (faults.ts) and its workers (fixtures/fault_victim.ts,
-// fixtures/fault_survivor.ts) agree on: where a victim was when it was terminated (its phase,
-// a word in kernel memory the kernel's realm reads), the survivors' report, and the clock.
+// fixtures/fault_survivor.ts) agree on: the board in kernel memory (where a victim was when it
+// was terminated; the survivors' pause while the tables are counted), the survivors' report,
+// and the clock.
 //
 //   report (survivor -> Main, channel `report`)
 //     +24 k, u32: the victim server | +28 calls made to it, u32 | +32 the failing call's Retcode, i32
@@ -20,9 +21,14 @@ export const clock = (): number => Number(process.hrtime.bigint()) / 1e6;
 export const victimChannel = (k: number): string => `fv${k}`;
 
 /**
- * A view of the 32-bit word at `addr` of kernel memory, from any buffer of that memory (an
- * `alloc` view's buffer): the phase board the kernel's realm allocated.
+ * The board: 32-bit words in kernel memory that the kernel's realm allocated (process.alloc) and
+ * its workers reach from any buffer of that memory (an `alloc` view's buffer):
+ *   B_PHASE   where the current victim is (PH_*)
+ *   B_PAUSE   1 while the kernel's realm counts the tables: survivors stop calling and wait
+ *   B_PAUSED  how many survivors are waiting
  */
-export function phaseWord(memory: ArrayBufferLike, addr: number): Int32Array {
-  return new Int32Array(memory, addr, 1);
+export const B_PHASE = 0, B_PAUSE = 1, B_PAUSED = 2, BOARD_WORDS = 4;
+
+export function boardAt(memory: ArrayBufferLike, addr: number): Int32Array {
+  return new Int32Array(memory, addr, BOARD_WORDS);
 }

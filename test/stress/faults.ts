@@ -3,9 +3,9 @@
 // (fixtures/fault_survivor.ts) and Main's in-realm process call, a client of a survivor server,
 // or a loop of cheap syscalls that often holds the kernel lock. After a random 0-8 ms, the kernel
 // terminates it. Then: every peer that was blocked on it returned rcNotConnected, and how long
-// after the termination; an admin call that needs the kernel lock goes through; both survivor
-// servers still answer. The kernel's table counts (counts.ts) after the last victim must equal
-// those taken after the warm-up rounds.
+// after the termination; the kernel lock does not stay held; both survivor servers still answer. The kernel's counts (counts.ts: kernel.stats() and the kernel memory),
+// taken with every survivor paused, must be the same after the last victim as after the
+// warm-up rounds.
 import {
   Kernel, rcOk, rcNotConnected, retcodeName, INVALID_HANDLE, type Process, type Retcode,
 } from 'kos-ipc';
@@ -13,7 +13,8 @@ import { quantile } from 'kos-ipc/bench';
 import { abi, fixture, outMsg, inMsg, valueOf, sleep } from '../helpers.js';
 import { tableCounts, countsDiffer, type Counts } from './counts.js';
 import {
-  PH_START, PHASES, REPORT_SIZE, F_K, F_RC, F_BACKGROUND, F_START, F_END, clock, victimChannel,
+  PH_START, PHASES, REPORT_SIZE, F_K, F_RC, F_BACKGROUND, F_START, F_END, B_PHASE, B_PAUSE, B_PAUSED, BOARD_WORDS,
+  boardAt, clock, victimChannel,
 } from './fault_protocol.js';
 import { Rng } from './random.js';
 import { startSchedulingProbe, type Oversleep } from './sched_probe.js';
@@ -128,13 +129,23 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
     for (const s of servers) for (const c of ['Main', ...clients]) kernel.connect(c, s, `echo_${s}`);
     for (const c of clients) kernel.connect(c, main, 'report');
     await Promise.all(servers.map((s) => kernel.spawn(s, fixture('echo_server'), { args: [`echo_${s}`] })));
-    const survivors = await Promise.all(clients.map((c, i) => kernel.spawn(c, fixture('fault_survivor'), { args: [`echo_${servers[i]}`] })));
+    const boardBytes = main.alloc(BOARD_WORDS * 4);
+    const board = boardAt(boardBytes.buffer, boardBytes.byteOffset);
+    const lock = new Int32Array(boardBytes.buffer, abi.layout.LOCK_ADDR![0], 1);
+    const survivors = await Promise.all(clients.map((c, i) =>
+      kernel.spawn(c, fixture('fault_survivor'), { args: [`echo_${servers[i]}`, String(boardBytes.byteOffset)] })));
     for (const p of kernel.processes.filter((x) => x !== main)) {
       void p.exited.then((e) => { if (serving) { f.crashes++; fail(`survivor ${p.name} ended: ${String(e.error ?? e.code)}`); } });
     }
-    const board = main.alloc(16);
-    const phase = new Int32Array(board.buffer, board.byteOffset, 1);
-    const lock = new Int32Array(board.buffer, abi.layout.LOCK_ADDR![0], 1);
+    /** The kernel's counts with every survivor waiting (no call in flight anywhere). */
+    const quietCounts = async (): Promise<Counts> => {
+      Atomics.store(board, B_PAUSE, 1);
+      await guard((async () => { while (Atomics.load(board, B_PAUSED) < survivors.length) await sleep(1); })(), 'the survivors\' pause');
+      const counts = tableCounts(kernel);
+      Atomics.store(board, B_PAUSE, 0);
+      Atomics.notify(board, B_PAUSE);
+      return counts;
+    };
 
     // Main collects the survivor clients' reports: by victim server k, one per survivor
     const reports = new Map<number, Map<number, Ended>>();
@@ -171,11 +182,11 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
         channel = `echo_${rng.pick(servers)}`;
         kernel.connect(name, channel.slice(5), channel);
       }
-      Atomics.store(phase, 0, PH_START);
-      const victim = await guard(kernel.spawn(name, fixture('fault_victim'), { args: [kind, channel, String(board.byteOffset)] }), `round ${round}: spawn`);
+      Atomics.store(board, B_PHASE, PH_START);
+      const victim = await guard(kernel.spawn(name, fixture('fault_victim'), { args: [kind, channel, String(boardBytes.byteOffset)] }), `round ${round}: spawn`);
       const mine = kind === 'server' ? callUntilFailure(main, k) : null;
       await sleep(rng.float() * 8);
-      const where = PHASES[Atomics.load(phase, 0)]!;
+      const where = PHASES[Atomics.load(board, B_PHASE)]!;
       f.phases[where] = (f.phases[where] ?? 0) + 1;
       const label = { server: 'servers', client: 'clients', hammer: 'syscall loops' }[kind];
       f.byKind[label] = (f.byKind[label] ?? 0) + 1;
@@ -200,12 +211,12 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
         const rc = await main.CallExAsync(main.ServiceLocatorConnect(`echo_${s}`), outMsg(round).hdr, reply.hdr, 10000, INVALID_HANDLE);
         if (rc !== rcOk || valueOf(reply) !== round + 1) { f.survivorFailures++; fail(`round ${round}: survivor ${s} answered ${retcodeName(rc)}`); }
       }
-      if (round === warmup - 1) f.baseline = await tableCounts(kernel);
+      if (round === warmup - 1) f.baseline = await quietCounts();
       o.progress.tick('faults', round + 1, o.victims, `${blocked.length} blocked peers, slowest ${Math.max(0, ...blocked).toFixed(1)} ms`);
     }
     f.oversleep = await probe.stop();
     if (f.baseline) {
-      f.final = await tableCounts(kernel);
+      f.final = await quietCounts();
       f.countsChanged = countsDiffer(f.baseline, f.final);
     }
     serving = false;

@@ -2,8 +2,8 @@
 // (fixtures/load_server.ts) at once, each a fixed number of blocking calls. Nothing may be lost
 // or duplicated, each client's requests must reach the server in order (the server checks the
 // sequence numbers per client) and each answer must be the client's own; every call is timed.
-// Client workers are threads of processes (spawn, then spawnThread): the kernel holds at most
-// MAX_PROCS processes, fewer than 64 clients and their server.
+// Each client worker is a process of its own, or (--threads) one of several threads of a
+// process (spawn, then spawnThread).
 import { Kernel, rcOk, retcodeName, type Process, type ProcessExit } from 'kos-ipc';
 import { quantile } from 'kos-ipc/bench';
 import { fixture, inMsg, outMsg } from '../helpers.js';

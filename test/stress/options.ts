@@ -25,7 +25,7 @@ export interface StressOptions {
 }
 
 export const FULL: StressOptions = {
-  only: [...FIGURES], seed: 1, messages: 1_000_000, victims: 1000, clients: 64, calls: 10_000, threadsPerProcess: 2,
+  only: [...FIGURES], seed: 1, messages: 1_000_000, victims: 1000, clients: 64, calls: 10_000, threadsPerProcess: 1,
   soak: 5_000_000, sampleEvery: 500_000, blockedLimitMs: 50, json: false, form: 'full',
 };
 
@@ -51,6 +51,7 @@ Progress goes to stderr; the report to stdout. The exit code is 1 when a figure 
   --victims N      faults: processes terminated at random moments (default ${FULL.victims})
   --clients N      load: client workers (default ${FULL.clients})
   --calls N        load: calls per client worker (default ${FULL.calls})
+  --threads N      load: client workers per process, its first and N - 1 more threads (default ${FULL.threadsPerProcess})
   --soak N         soak: calls (default ${FULL.soak})
   --sample N       soak: calls between two heap samples (default ${FULL.sampleEvery})
   --json           print the figures as JSON
@@ -70,7 +71,7 @@ export function parseStressArgs(argv: string[]): StressOptions | 'help' {
   let o: StressOptions = { ...FULL };
   const numbers: [string, keyof StressOptions, number][] = [
     ['--seed', 'seed', 0], ['--messages', 'messages', 1], ['--victims', 'victims', 1], ['--clients', 'clients', 1],
-    ['--calls', 'calls', 1], ['--soak', 'soak', 1], ['--sample', 'sampleEvery', 1],
+    ['--calls', 'calls', 1], ['--threads', 'threadsPerProcess', 1], ['--soak', 'soak', 1], ['--sample', 'sampleEvery', 1],
   ];
   const set: Partial<StressOptions> = {};
   for (let i = 0; i < argv.length; i++) {

@@ -3,13 +3,13 @@ import { thisProcess } from '../../current.js';
 import type { Retcode } from '../../rtl/retcode.js';
 import type { Handle } from '../../nk/types.js';
 
-/** Creates an IPC sync object (not set); returns its handle, INVALID_HANDLE when the kernel is full. */
-export function KnIpcCreateSyncObject(): Handle {
-  return thisProcess().KnIpcCreateSyncObject();
+/** Creates an IPC sync object (not set); out.syncHandle. */
+export function KnIpcCreateSyncObject(out: { syncHandle?: Handle }): Retcode {
+  return thisProcess().KnIpcCreateSyncObject(out);
 }
-/** Creates an IPC sync object that, with `autoclear`, clears itself after its first interruption. */
-export function KnIpcCreateSyncObjectEx(autoclear: boolean | number): Handle {
-  return thisProcess().KnIpcCreateSyncObjectEx(autoclear);
+/** KnIpcCreateSyncObject; with `autoclear` the object clears itself after its first interruption. */
+export function KnIpcCreateSyncObjectEx(autoclear: boolean | number, out: { syncHandle?: Handle }): Retcode {
+  return thisProcess().KnIpcCreateSyncObjectEx(autoclear, out);
 }
 /** Interrupts CallEx/RecvEx calls naming `syncHandle` in their interruptible windows. */
 export function KnIpcSetInterrupt(syncHandle: Handle): Retcode {

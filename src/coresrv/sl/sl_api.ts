@@ -2,8 +2,12 @@
 import { thisProcess } from '../../current.js';
 import type { Handle, nk_iid_t } from '../../nk/types.js';
 
-/** The listener handle of static channel `channelName`, or INVALID_HANDLE. */
-export function ServiceLocatorRegister(channelName: string, endpoints: null = null, endpointsSize = 0, id?: unknown): Handle {
+/**
+ * The listener handle of static channel `channelName`, or INVALID_HANDLE. `endpoints`,
+ * `endpointsSize` and `id` are obsolete in the SDK: pass null, 0 (an `id` object gets
+ * `id = INVALID_RIID`).
+ */
+export function ServiceLocatorRegister(channelName: string, endpoints: null = null, endpointsSize = 0, id?: { id?: nk_iid_t } | null): Handle {
   return thisProcess().ServiceLocatorRegister(channelName, endpoints, endpointsSize, id);
 }
 /** The client IPC handle of static channel `channelName`, or INVALID_HANDLE. */

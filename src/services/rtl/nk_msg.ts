@@ -8,13 +8,15 @@
  */
 import { describe } from '../../describe.js';
 import { NkArena } from '../../nk/arena.js';
-import { NK_MESSAGE_FIELDS, NK_MSG_TYPE_ERR, NK_MSG_TYPE_REQ, type NkMessageField } from '../../nk/message_layout.js';
+import { NK_MESSAGE_FIELDS, NK_MSG_TYPE_ERR, NK_MSG_TYPE_REQ, NK_HANDLE_DESC_FIELDS, NK_HANDLE_DESC_DEREFERENCED, type NkMessageField } from '../../nk/message_layout.js';
 import {
   INVALID_HANDLE,
   NK_EINVAL,
   NK_EOK,
   NK_MESSAGE_SIZE,
+  NK_HANDLE_DESC_SIZE,
   type Handle,
+  type nk_handle_desc_t,
   type nk_err_t,
   type nk_iid_t,
   type nk_mid_t,
@@ -227,4 +229,59 @@ export function nk_message_get_ncaps(msg: Uint8Array): number {
 export function nk_message_set_ncaps(msg: Uint8Array, n: number): void {
   checkMsg('nk_message_set_ncaps', msg);
   write(msg, 'ncaps', checkUint('nk_message_set_ncaps', 'n', n, 0xffffffff));
+}
+
+// ---- handles in a raw constant part (kos-ipc's helpers; generated code uses Handle fields) ----
+
+const HD_BASE = NK_MESSAGE_SIZE;
+
+function descAt(fn: string, msg: Uint8Array, index: number): DataView {
+  checkMsg(fn, msg);
+  checkUint(fn, 'index', index, 63);
+  const at = HD_BASE + index * NK_HANDLE_DESC_SIZE;
+  if (msg.byteLength < at + NK_HANDLE_DESC_SIZE) {
+    throw new RangeError(`${fn}: descriptor ${index} needs ${at + NK_HANDLE_DESC_SIZE} bytes of constant part, the buffer has ${msg.byteLength}`);
+  }
+  return new DataView(msg.buffer, msg.byteOffset + at, NK_HANDLE_DESC_SIZE);
+}
+
+/**
+ * Writes handle descriptor `index` (0..63) of a constant part: the `index`-th nk_handle_desc_t
+ * after the header (offset 24 + 16 * index). Set the count with nk_msg_set_ncaps.
+ */
+export function nk_msg_set_handle(msg: Uint8Array, index: number, desc: nk_handle_desc_t): void {
+  const fn = 'nk_msg_set_handle';
+  const dv = descAt(fn, msg, index);
+  if (desc === null || typeof desc !== 'object') {
+    throw new TypeError(`${fn}: desc must be an nk_handle_desc_t (nk_handle_desc(handle, rights, badge)), got ${describe(desc)}`);
+  }
+  for (const [name, f] of Object.entries(NK_HANDLE_DESC_FIELDS)) {
+    const v = (desc as unknown as Record<string, unknown>)[name] ?? 0;
+    dv.setUint32(f.offset, checkUint(fn, `desc.${name}`, v as number, 0xffffffff), true);
+  }
+}
+
+/** Reads handle descriptor `index` of a constant part (on receipt: rewritten by the kernel). */
+export function nk_msg_get_handle(msg: Uint8Array, index: number): nk_handle_desc_t {
+  const dv = descAt('nk_msg_get_handle', msg, index);
+  const f = NK_HANDLE_DESC_FIELDS;
+  return {
+    handle: dv.getUint32(f.handle.offset, true),
+    rights: dv.getUint32(f.rights.offset, true),
+    badge: dv.getUint32(f.badge.offset, true),
+    flags: dv.getUint32(f.flags.offset, true),
+  };
+}
+
+/**
+ * The callable handle a request came through, as a dereferenced descriptor: `badge` is the key of
+ * the context the server gave KnHandleCreateUserObjectEx (or of the badge it transferred the
+ * callable with), `rights` the rights of the caller's callable handle; nk_get_badge_op(desc,
+ * OCAP_IPC_CALL, out) gives the context back. `handle` is INVALID_HANDLE and `flags` 0 when the
+ * request did not come through a callable handle.
+ */
+export function nk_msg_get_self(msg: Uint8Array): nk_handle_desc_t {
+  checkMsg('nk_msg_get_self', msg);
+  const key = read(msg, 'self'), rights = read(msg, 'selfRights');
+  return { handle: INVALID_HANDLE, rights, badge: key, flags: key !== 0 ? NK_HANDLE_DESC_DEREFERENCED : 0 };
 }
