@@ -172,7 +172,7 @@ export const exports = [
   { name: 'k_free', caller: 'thread', params: ['addr'], results: [], doc: 'process.free' },
   { name: 'k_stage', caller: 'thread', params: ['bytes'], results: ['addr', 'capacity'], doc: 'the thread\'s staging buffer, grown to at least `bytes`; `bytes` 0: a buffer larger than STAGE_KEEP goes back to the heap (addr and capacity 0)' },
   { name: 'k_unlock_after_trap', caller: 'any', params: [], results: [], doc: 'a trap escaped the core while the caller held the lock: release it' },
-  { name: 'k_unlock_if_dead_owner', caller: 'admin', params: [], results: ['released'], doc: 'releases the lock if its owner thread no longer exists' },
+  { name: 'k_unlock_if_dead_owner', caller: 'admin', params: [], results: ['released'], doc: 'after a worker stopped: releases the lock if its owner thread no longer exists, and wakes every thread whose syscall completed' },
   { name: 'k_digest', caller: 'admin', params: [], results: ['hash'], doc: 'a hash of every kernel table (not the lock line, the admin record or the scratch area): tests compare it before and after a refused call' },
   { name: 'k_stats', caller: 'admin', params: [], results: [], doc: 'writes the kernel\'s counts at STATS, in the order of `stats`' },
   { name: 'k_task_handle', caller: 'thread', params: [], results: ['handle'], doc: 'KosTaskGetHandle(KosTaskGetSelf()): the process\'s own task handle' },
@@ -191,4 +191,9 @@ export const exports = [
   { name: 'k_notice_get', caller: 'thread', params: ['notice', 'countMax', 'dst', 'flags'], results: ['count'], doc: 'KnNoticeGetEvent: takes up to countMax events into [dst, dst + 8 * countMax) (eventId u32, mask u32); ST_WOULD_BLOCK when none and flags allow waiting' },
   { name: 'k_notice_set_event', caller: 'thread', params: ['object', 'mask'], results: [], doc: 'KnNoticeSetObjectEvent' },
   { name: 'k_notice_drop', caller: 'thread', params: ['notice', 'forbid'], results: [], doc: 'KnNoticeDropAndWake' },
+  { name: 'k_proc_name', caller: 'admin', params: ['proc', 'name', 'len'], results: [], doc: 'the name (class) of process `proc`, at [name, name + len) in the scratch area: KnCmConnect finds servers by it, KnCmListen reports clients by it' },
+  { name: 'k_cm_connect', caller: 'thread', params: ['server', 'serverLen', 'service', 'serviceLen', 'flags'], results: ['handle', 'rsid'], doc: 'KnCmConnect: names at [server, +serverLen) and [service, +serviceLen); ST_WOULD_BLOCK once queued (flags: 1 may wait, 2 blocks the thread); the results once it completes ST_OK' },
+  { name: 'k_cm_listen', caller: 'thread', params: ['dst', 'flags'], results: ['clientLen', 'serviceLen'], doc: 'KnCmListen: the oldest request waiting, as the client name then the service at [dst, dst + 2 * NAME_MAX); ST_WOULD_BLOCK when none and flags allow waiting (ST_OK after the wake: ask again)' },
+  { name: 'k_cm_accept', caller: 'thread', params: ['names', 'clientLen', 'serviceLen', 'rsid', 'listener'], results: ['handle'], doc: 'KnCmAccept: the request of the client and service named at `names` gets a channel on `listener` (INVALID_HANDLE: a new one)' },
+  { name: 'k_cm_drop', caller: 'thread', params: ['names', 'clientLen', 'serviceLen'], results: [], doc: 'KnCmDrop: the request of the client and service named at `names` is refused' },
 ];

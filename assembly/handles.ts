@@ -256,10 +256,18 @@ export function treeUnlink(h: u32): void {
   store<u32>(e + HE_PREV, 0);
 }
 
-/** Gives every child of `h` to `h`'s parent (or makes them roots): `h` is about to go. */
+/**
+ * Gives every child of `h` to `h`'s parent (or makes them roots): `h` is about to go. A child
+ * made without a badge takes the badge of `h`'s own transfer, so it stays in the subtree that
+ * transfer started (KnHandleRevokeSubtree on the parent reaches it, a dereference through it
+ * gives that badge's context). Such a child already counts in that badge's zone: it inherited
+ * `h`'s zone when it was made, so a badge named by HE_BADGE always has the entry in its zone
+ * and outlives the tag.
+ */
 export function treeLiftChildren(h: u32): void {
   const e = hidEntry(h);
   const parent = load<u32>(e + HE_PARENT);
+  const badge = load<u32>(e + HE_BADGE);
   let c = load<u32>(e + HE_CHILD);
   while (c != 0) {
     const next = load<u32>(hidEntry(c - 1) + HE_NEXT);
@@ -267,7 +275,10 @@ export function treeLiftChildren(h: u32): void {
     store<u32>(ce + HE_PARENT, 0);
     store<u32>(ce + HE_NEXT, 0);
     store<u32>(ce + HE_PREV, 0);
-    if (parent != 0) treeLink(parent - 1, c - 1);
+    if (parent != 0) {
+      treeLink(parent - 1, c - 1);
+      if (load<u32>(ce + HE_BADGE) == 0) store<u32>(ce + HE_BADGE, badge);
+    }
     c = next;
   }
   store<u32>(e + HE_CHILD, 0);

@@ -6,13 +6,13 @@
 import {
   ABI_HASH, ADMIN, ADMIN_RECORD, LOCK_ADDR, SCRATCH, SCRATCH_SIZE, KERNEL_END, NAME_MAX, MAX_PROCS,
   SHAPE_MAX_DESC, STATS, ST_OK, ST_BAD_ARG, ST_NO_MEMORY, ST_QUOTA, ST_DEAD, ST_IN_USE, ST_NOT_FOUND,
-  ST_NOT_CONNECTED, ST_NO_RIGHTS, ST_NOT_PERMITTED, ST_TIMEOUT, ST_WOULD_BLOCK, OCAP_IPC_LISTEN, OCAP_IPC_SYNC, OCAP_HANDLE_COPY, OCAP_HANDLE_GET_SID, OCAP_HANDLE_GET_EVENT,
+  ST_NOT_CONNECTED, ST_NO_RIGHTS, ST_NOT_PERMITTED, ST_TIMEOUT, ST_WOULD_BLOCK, ST_EXISTS, OCAP_IPC_LISTEN, OCAP_IPC_SYNC, OCAP_HANDLE_COPY, OCAP_HANDLE_GET_SID, OCAP_HANDLE_GET_EVENT,
   OCAP_HANDLE_SET_EVENT, EVENT_USER_MASK, THREAD_SIZE,
 } from './abi';
 import * as L from './layout';
 import { enterThread, enterAdmin, enterRealm, leave, result, scratchName } from './gate';
 import { lockOwner, lockRelease, lockSteal } from './lock';
-import { threadIndex, threadAlloc, threadStage, threadsUseBuffer, tidOf } from './threads';
+import { threadIndex, threadAlloc, threadStage, threadsUseBuffer, tidOf, rewakeCompleted } from './threads';
 import { heapAlloc, heapFree, heapOwns, heapCapacity } from './heap';
 import {
   handleAlloc, handleInstall, handleLookup, handlesFree, handleSlot, hid, hent, ANY_KIND, INVALID_HANDLE,
@@ -38,6 +38,8 @@ import { badgeCreate, zoneEnter } from './badges';
 import { noticeCreate, noticeForbids, noticePending, noticeTake, noticeWait, noticeDrop } from './notices';
 import { subRoom, subAdd, subRemoveWhere, objectSignal } from './subscriptions';
 import { writeStats, digest } from './stats';
+import { cmConnect, cmListen, cmAccept, cmDrop } from './cm';
+import { procNameEntry, nameStore, namesFree, NAME_PROC } from './registry';
 import { RIGHTS_SAME } from './transfer';
 
 // @ts-ignore: decorator
@@ -536,12 +538,15 @@ export function k_unlock_after_trap(who: u32): i32 {
 /**
  * After a worker was terminated: if the lock is held by a thread that no longer exists (the
  * worker was stopped between taking and releasing it, in the entry that found its thread
- * gone), release it. Result word 0: 1 when it did.
+ * gone), release it; and wake every thread whose syscall has completed, since the worker may
+ * have been stopped after releasing the lock but before sending the wakes it owed
+ * (threads.ts rewakeCompleted). Result word 0: 1 when it released the lock.
  */
 export function k_unlock_if_dead_owner(who: u32): i32 {
   if (who != ADMIN) return ST_BAD_ARG;
   const owner = lockOwner();
   const dead = owner != 0 && owner != ADMIN && threadIndex(owner) < 0 && lockSteal(owner);
+  rewakeCompleted();
   result(ADMIN_RECORD, 0, dead ? 1 : 0);
   return ST_OK;
 }
@@ -552,4 +557,50 @@ export function k_digest(who: u32): i32 {
   if (g != ST_OK) return g;
   result(ADMIN_RECORD, 0, digest());
   return leave(ST_OK);
+}
+
+// ---- cm_api.h (the kernel's connection manager, cm.ts) ------------------------------------------
+
+/** Names the host registers for process `p` (its class): the connection manager's directory. */
+export function k_proc_name(who: u32, p: u32, name: u32, len: u32): i32 {
+  if (!scratchName(name, len)) return ST_BAD_ARG;
+  const g = enterAdminProc(who, p);
+  if (g != ST_OK) return g;
+  if (procNameEntry(p) >= 0) return leave(ST_EXISTS);
+  if (!namesFree(1)) return leave(ST_QUOTA);
+  nameStore(p, NAME_PROC, name, len);
+  return leave(ST_OK);
+}
+
+/** True when [at, at + len) is a name a thread staged: 1 to NAME_MAX bytes of the heap. */
+function stagedName(at: u32, len: u32): bool {
+  return len != 0 && len <= NAME_MAX && inHeap(at, len);
+}
+
+export function k_cm_connect(tid: u32, server: u32, serverLen: u32, service: u32, serviceLen: u32, flags: u32): i32 {
+  if (!stagedName(server, serverLen) || !stagedName(service, serviceLen)) return ST_BAD_ARG;
+  const t = enterThread(tid, true);
+  if (t < 0) return -t;
+  return leave(cmConnect(<u32>t, server, serverLen, service, serviceLen, flags));
+}
+
+export function k_cm_listen(tid: u32, dst: u32, flags: u32): i32 {
+  if (!inHeap(dst, NAME_MAX << 1)) return ST_BAD_ARG;
+  const t = enterThread(tid, true);
+  if (t < 0) return -t;
+  return leave(cmListen(<u32>t, dst, flags));
+}
+
+export function k_cm_accept(tid: u32, names: u32, clientLen: u32, serviceLen: u32, rsid: u32, listener: u32): i32 {
+  if (!stagedName(names, clientLen) || !stagedName(names + clientLen, serviceLen)) return ST_BAD_ARG;
+  const t = enterThread(tid, true);
+  if (t < 0) return -t;
+  return leave(cmAccept(<u32>t, names, clientLen, names + clientLen, serviceLen, rsid, listener));
+}
+
+export function k_cm_drop(tid: u32, names: u32, clientLen: u32, serviceLen: u32): i32 {
+  if (!stagedName(names, clientLen) || !stagedName(names + clientLen, serviceLen)) return ST_BAD_ARG;
+  const t = enterThread(tid, true);
+  if (t < 0) return -t;
+  return leave(cmDrop(<u32>t, names, clientLen, names + clientLen, serviceLen));
 }

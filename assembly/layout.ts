@@ -165,6 +165,8 @@ export const TS_WAIT_REPLY: i32 = 3; // Call: received by the server, waiting fo
 export const TS_WAIT_RECV: i32 = 4;  // Recv: waiting for a request
 export const TS_DONE: i32 = 5;       // completed; T_RC holds the status (k_finish makes it TS_IDLE; a new syscall may start from it)
 export const TS_WAIT_NOTICE: i32 = 6; // KnNoticeGetEvent: waiting for a notification
+export const TS_WAIT_CM_CONNECT: i32 = 7; // KnCmConnect: queued at the server's task (cm.ts)
+export const TS_WAIT_CM_LISTEN: i32 = 8;  // KnCmListen: waiting for a connect request (cm.ts)
 
 // ---- kernel object -------------------------------------------------------------------------
 export const O_KIND: u32 = 0;
@@ -212,6 +214,10 @@ export const O_OWN_SUBS: u32 = 32;  // subscriptions of this receiver (subscript
 export const O_EV_COUNT: u32 = 36;
 // task (a process)
 export const O_TASK_PROC: u32 = 16; // process index + 1 while it lives
+export const O_CM_HEAD: u32 = 20;   // KnCmConnect requests to this process (thread index + 1), oldest first
+export const O_CM_TAIL: u32 = 24;
+export const O_CML_HEAD: u32 = 28;  // its threads waiting in KnCmListen
+export const O_CML_TAIL: u32 = 32;
 
 export const K_FREE: i32 = 0;
 export const K_CHANNEL: i32 = 1;

@@ -1,7 +1,7 @@
 // Closing and revoking handles, the end of objects, and the end of processes.
 //
 // KnHandleClose frees the caller's entry and gives its children to its parent (the tree stays
-// whole). KnHandleRevoke marks every descendant revoked, and then closes the handle;
+// whole; a badge the closed handle's transfer carried passes to its children). KnHandleRevoke marks every descendant revoked, and then closes the handle;
 // KnHandleRevokeSubtree revokes only the subtrees a transfer with a given badge started. A
 // revoked handle keeps its entry until its process closes it, but names nothing: its object
 // lost that reference when it was revoked. An object ends when nothing holds it any more (no
@@ -12,7 +12,7 @@
 // be obtained again (ipc_find_ipc_desc).
 //
 // A process that ends (k_proc_terminate) first has every thread taken out of what it waits for,
-// then its task completes, then every handle closes, then its names, shapes and memory are
+// then the KnCmConnect requests waiting for it are refused (cm.ts), then its task completes, then every handle closes, then its names, shapes and memory are
 // freed. The host calls this under the kernel lock before it terminates the process's worker,
 // so the worker is never stopped inside a critical section (see lock.ts).
 
@@ -30,7 +30,7 @@ import { listenerDisconnect, listenerDetach } from './channels';
 import { syncDestroy } from './interrupt';
 import { nameForgetHandle, namesForgetProcess } from './registry';
 import { shapesForgetProcess } from './shapes';
-import { sysCancel } from './rendezvous';
+import { sysCancel, revokeWaits } from './rendezvous';
 import { threadFree, threadsMade } from './threads';
 import { heapFreeAll } from './heap';
 import { objFree } from './objects';
@@ -40,6 +40,7 @@ import { noticeDestroy } from './notices';
 import { objectGone } from './subscriptions';
 import { taskEnd, isOwnTaskHandle } from './tasks';
 import { procFree } from './procs';
+import { cmServerEnd } from './cm';
 
 /** Ends object `o`: what it holds goes, subscribers are told, the record is freed. */
 function destroy(o: u32): void {
@@ -108,11 +109,12 @@ function revokeTree(root: u32, self: bool): void {
   if (self) revokeOne(root);
 }
 
-/** Revokes handle id `h`, a node without children. */
+/** Revokes handle id `h`, a node without children; the calls still waiting through it end. */
 function revokeOne(h: u32): void {
   const e = hidEntry(h);
   const o = load<u32>(e + HE_OBJ) - 1;
   const zone = load<u32>(e + HE_ZONE);
+  revokeWaits(hidProc(h), h, handleValue(hidProc(h), hidSlot(h)), o);
   treeUnlink(h);
   handleMarkRevoked(h);
   letGo(o, zone);
@@ -173,6 +175,7 @@ export function procTerminate(p: u32): void {
     if (st == TS_FREE || load<u32>(a + T_PROC) != p) continue;
     if (st != TS_IDLE && st != TS_DONE) sysCancel(i, ST_NOT_CONNECTED);
   }
+  cmServerEnd(p);
   taskEnd(p);
   const slots = handlesMade(p);
   for (let s: u32 = 0; s < slots; s++) {

@@ -12,7 +12,9 @@
 // just after, inside the entry that finds its thread gone, is caught by k_unlock_if_dead_owner
 // once it has stopped; a trap inside the core is caught by Core.sys, which calls
 // k_unlock_after_trap; and nothing in a critical section calls code that can throw or re-enter
-// the core (the host's wake import only schedules a microtask).
+// the core (the host's wake import only schedules a microtask). The wakes lockRelease sends
+// after the store of 0 can be lost with a worker stopped in between: k_unlock_if_dead_owner
+// sends them again once it has stopped (threads.ts rewakeCompleted).
 
 import { LOCK_ADDR } from './abi';
 import { flushWakes } from './threads';

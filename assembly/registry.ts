@@ -13,6 +13,10 @@ import { tableAlloc, tableFree, tableReserve } from './table';
 
 export const NAME_CLIENT: u32 = 1;
 export const NAME_SERVER: u32 = 2;
+/** A process's own name (its class), for the connection manager (cm.ts). */
+export const NAME_PROC: u32 = 3;
+/** The service name of a KnCmConnect request in flight (cm.ts). */
+export const NAME_CM: u32 = 4;
 
 function sameName(e: u32, name: u32, len: u32): bool {
   if (load<u32>(e + N_LEN) != len) return false;
@@ -104,4 +108,58 @@ export function endpointFind(p: u32, name: u32, len: u32): i32 {
     if (load<u32>(e + N_PROC) == p + 1 && sameName(e, name, len)) return load<i32>(e + N_KIND);
   }
   return -1;
+}
+
+// ---- process names and request names (the connection manager, cm.ts) ----------------------
+
+/** Stores `name` as an entry of `kind` for process `p` (the caller checked namesFree): its index. */
+export function nameStore(p: u32, kind: u32, name: u32, len: u32): u32 {
+  const i = <u32>tableAlloc(TB_NAMES, DIR_NAMES, NAME_BITS, NAME_SIZE, MAX_NAMES, N_HANDLE);
+  const e = nameEntry(i);
+  store<u32>(e + N_PROC, p + 1);
+  store<u32>(e + N_KIND, kind);
+  store<u32>(e + N_HANDLE, 0); // never a handle value: nameForgetHandle leaves it alone
+  store<u32>(e + N_LEN, len);
+  memory.copy(e + N_BYTES, name, len);
+  return i;
+}
+
+/** Frees name entry `i` (from nameStore). */
+export function nameRelease(i: u32): void {
+  nameFree(i);
+}
+
+/** The entry index of process `p`'s own name, or -1. */
+export function procNameEntry(p: u32): i32 {
+  const n = made(TB_NAMES);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = nameEntry(i);
+    if (load<u32>(e + N_PROC) == p + 1 && load<u32>(e + N_KIND) == NAME_PROC) return <i32>i;
+  }
+  return -1;
+}
+
+/** The process whose own name is `name`, or -1. */
+export function procByName(name: u32, len: u32): i32 {
+  const n = made(TB_NAMES);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = nameEntry(i);
+    if (load<u32>(e + N_KIND) == NAME_PROC && load<u32>(e + N_PROC) != 0 && sameName(e, name, len)) {
+      return <i32>load<u32>(e + N_PROC) - 1;
+    }
+  }
+  return -1;
+}
+
+/** True when name entry `i` holds `name`. */
+export function nameIs(i: u32, name: u32, len: u32): bool {
+  return sameName(nameEntry(i), name, len);
+}
+
+/** Copies name entry `i` to `dst`: its length. */
+export function nameCopy(i: u32, dst: u32): u32 {
+  const e = nameEntry(i);
+  const len = load<u32>(e + N_LEN);
+  memory.copy(dst, e + N_BYTES, len);
+  return len;
 }

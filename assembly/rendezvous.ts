@@ -17,8 +17,10 @@
 //   (P1) Reply is checked and finds the slot (by token, or the oldest); (P2) the response is
 //        checked, copied into the caller's buffers with its handles transferred, the slot is
 //        closed and the caller completes: ST_OK, or the status that ended the call.
-//   (X)  Cancel (timeout, interrupt, death) takes a waiting thread out: QUEUED, WAIT_RECV and
-//        WAIT_NOTICE leave their queue; WAIT_REPLY abandons its slot.
+//   (X)  Cancel (timeout, interrupt, death, revocation of the handle it waits through) takes a
+//        waiting thread out: QUEUED, WAIT_RECV, WAIT_NOTICE and the connection manager's waits
+//        (cm.ts) leave their queue; WAIT_REPLY
+//        abandons its slot.
 // Races: whichever of (P2) and (X) takes the lock first wins. If (P2) wins, the call succeeds
 // even though its timer fired (k_cancel then returns the completed status). If (X) wins, the
 // slot is abandoned and the late Reply returns ST_CALLER_GONE; its token names only that call,
@@ -32,14 +34,15 @@
 
 import {
   ST_OK, ST_WOULD_BLOCK, ST_INVALID_MSG, ST_NOT_CONNECTED, ST_DENIED, ST_INTERRUPTED, ST_BAD_ARG, ST_WRONG_TYPE,
-  ST_DEADLOCK, ST_NO_CALL, ST_CALLER_GONE, ST_QUOTA, T_CELL, T_RX_CLEN, T_RX_ALEN, T_RX_TASK,
+  ST_DEADLOCK, ST_NO_CALL, ST_CALLER_GONE, ST_QUOTA, ST_REVOKED, T_CELL, T_RX_CLEN, T_RX_ALEN, T_RX_TASK,
   T_RX_TOKEN, T_RX_HANDLE, NK_OFF_IID, NK_OFF_MID, NK_OFF_TYPE, NK_OFF_SELF, NK_OFF_SELF_RIGHTS,
   NK_OFF_NCAPS, OCAP_IPC_CALL, OCAP_IPC_RECV,
 } from './abi';
 import {
   thread, obj, proc, put, T_STATE, T_PROC, T_OBJ, T_SYNC, T_OUT_C, T_OUT_CLEN, T_OUT_A, T_OUT_ALEN,
-  T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_SLOT, T_REALM, T_RC, T_CHANNEL, T_CALL_HID, TS_IDLE,
-  TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_WAIT_NOTICE, TS_DONE, K_CHANNEL, K_CALLABLE, K_LISTENER,
+  T_IN_C, T_IN_CCAP, T_IN_A, T_IN_ACAP, T_SLOT, T_REALM, T_RC, T_CHANNEL, T_CALL_HID, T_NEXT, TS_IDLE,
+  TS_QUEUED, TS_WAIT_REPLY, TS_WAIT_RECV, TS_WAIT_NOTICE, TS_WAIT_CM_CONNECT, TS_WAIT_CM_LISTEN, TS_DONE,
+  K_CHANNEL, K_CALLABLE, K_LISTENER,
   K_SYNC, O_KIND, O_RIID, O_CALL_HEAD, O_CALL_TAIL, O_RECV_HEAD, O_RECV_TAIL, P_CLASS, P_TASK,
   P_REALM, P_MULTI, EV_REQUEST, EV_RESPONSE, EV_ERROR, NK_TYPE_ERR, HE_OBJ, HE_RIGHTS, HE_FLAGS, HF_REVOKED,
 } from './layout';
@@ -54,6 +57,7 @@ import { syncTake } from './sync';
 import { capsOf, capsCheck, capsDeliver, callableKey, NO_HANDLE } from './transfer';
 import { noticeUnwait } from './notices';
 import { result } from './gate';
+import { cmUnwait } from './cm';
 
 /** Flag of k_call / k_recv: the caller will block its thread (enables the deadlock guard). */
 export const F_BLOCKING: u32 = 1;
@@ -320,6 +324,8 @@ export function sysCancel(t: u32, reason: i32): i32 {
     qRemove(obj(l - 1) + O_RECV_HEAD, obj(l - 1) + O_RECV_TAIL, t);
   } else if (state == TS_WAIT_NOTICE && l != 0) {
     noticeUnwait(t, l - 1);
+  } else if ((state == TS_WAIT_CM_CONNECT || state == TS_WAIT_CM_LISTEN) && l != 0) {
+    cmUnwait(t, state);
   } else if (state == TS_WAIT_REPLY) {
     const s = load<u32>(ta + T_SLOT);
     if (s != 0) slotAbandon(s - 1);
@@ -328,6 +334,36 @@ export function sysCancel(t: u32, reason: i32): i32 {
   }
   complete(t, reason);
   return reason;
+}
+
+/**
+ * Handle id `h` of process `p` (value `v`), naming object `o`, is being revoked: the calls made
+ * through it that are still waiting end with ST_REVOKED, as any later call with it would. These
+ * are Recvs waiting on a listener through `h`, and Calls through a client end (a channel or a
+ * callable) still queued, not yet received. A call already received goes on: its server holds
+ * the request and will answer it.
+ */
+export function revokeWaits(p: u32, h: u32, v: u32, o: u32): void {
+  const kind = load<i32>(obj(o) + O_KIND);
+  if (kind == K_LISTENER) {
+    let t = load<u32>(obj(o) + O_RECV_HEAD);
+    while (t != 0) {
+      const a = thread(t - 1);
+      const next = load<u32>(a + T_NEXT);
+      if (load<u32>(a + T_PROC) == p && load<u32>(a + T_RX_HANDLE) == v) sysCancel(t - 1, ST_REVOKED);
+      t = next;
+    }
+  } else if (kind == K_CHANNEL || kind == K_CALLABLE) {
+    const l = channelListener(o);
+    if (l < 0) return;
+    let t = load<u32>(obj(<u32>l) + O_CALL_HEAD);
+    while (t != 0) {
+      const a = thread(t - 1);
+      const next = load<u32>(a + T_NEXT);
+      if (load<u32>(a + T_CALL_HID) == h + 1) sysCancel(t - 1, ST_REVOKED);
+      t = next;
+    }
+  }
 }
 
 /** The status of thread `t`'s completed syscall (the thread is idle again), or -1 if not done. */

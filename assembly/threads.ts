@@ -145,6 +145,22 @@ function wakeLater(tid: u32): void {
   wakeN++;
 }
 
+/**
+ * Notifies the wait cell of every thread whose syscall has completed (its cell is 1). Called
+ * after a worker was stopped: it may have completed other threads' syscalls and been stopped
+ * after releasing the lock but before flushWakes sent their wakes, leaving them asleep on a
+ * cell that says done. A notify that finds no waiter does nothing; every waiter checks its
+ * cell again when woken. Runs without the kernel lock, as k_unlock_if_dead_owner does (the
+ * stopped worker may hold it): it only reads cells and notifies.
+ */
+export function rewakeCompleted(): void {
+  const n = made(TB_THREADS);
+  for (let i: u32 = 0; i < n; i++) {
+    const cell = thread(i) + T_CELL;
+    if (atomic.load<i32>(cell) != 0) atomic.notify(cell, -1);
+  }
+}
+
 /** Wakes the threads completed during the entry point that just released the lock. */
 export function flushWakes(): void {
   const n = wakeN;

@@ -62,8 +62,8 @@ function ancestorIn(r: u32, h: u32): u32 {
 
 /**
  * The context key a dereference by `r` of handle `h` (whose ancestor in `r` is `anc`) yields:
- * the badge that the transfer just below `anc` carried, else the resource itself when `r` made
- * it (a user object or callable); 0 when neither.
+ * the badge of `r` that the transfer just below `anc` carried, else the resource itself when `r`
+ * made it (a user object or callable); 0 when neither.
  */
 function derefKey(r: u32, h: u32, anc: u32): u32 {
   let cur = h + 1;
@@ -71,8 +71,10 @@ function derefKey(r: u32, h: u32, anc: u32): u32 {
     const e = hidEntry(cur - 1);
     const parent = load<u32>(e + HE_PARENT);
     if (parent == anc) {
+      // a badge of another process tags this edge only when a handle passed on under it was
+      // lifted here by a close (handles.ts treeLiftChildren): `r` cannot read it, so it is skipped
       const b = load<u32>(e + HE_BADGE);
-      if (b != 0) return contextKey(b - 1);
+      if (b != 0 && load<u32>(obj(b - 1) + O_OWNER) == r + 1) return contextKey(b - 1);
       break;
     }
     cur = parent;

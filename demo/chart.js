@@ -40,7 +40,9 @@ function fit(g, text, width) {
 export function drawChart(canvas, rows) {
   const dpr = globalThis.devicePixelRatio || 1;
   const cssW = canvas.clientWidth || 640, cssH = chartHeight(rows.length);
-  canvas.style.height = `${cssH}px`;
+  // The style height is the border box (style.css: box-sizing), so the borders are added to keep
+  // the bitmap unscaled.
+  canvas.style.height = `${cssH + canvas.offsetHeight - canvas.clientHeight}px`;
   canvas.width = Math.round(cssW * dpr);
   canvas.height = Math.round(cssH * dpr);
   const g = canvas.getContext('2d');

@@ -10,7 +10,7 @@ import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import { withThread, statusOf, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
-import { handleArg, u32Arg } from './args.js';
+import { handleArg, u32Arg, maskArg, boolArg } from './args.js';
 import { outArg } from './out.js';
 import { registryOf, FOREIGN } from './context_codec.js';
 import { INVALID_HANDLE, NK_EOK, NK_EPERM, NK_ENOENT, type Handle, type nk_err_t, type nk_handle_desc_t } from './nk/types.js';
@@ -35,12 +35,13 @@ function handleCall(p: IpcProcess, fn: string, out: Record<string, unknown>, fie
   });
 }
 
-/** KnHandleCreateUserObject(Ex): a user object, or a callable when `ipcChannel` is a listener handle. */
-export function createUserObject(p: IpcProcess, fn: string, type: unknown, rights: unknown, context: unknown,
-  ipcChannel: unknown, riid: unknown, out: unknown): Retcode {
-  const o = outArg(fn, out);
-  const t = u32Arg(fn, 'type', type), r = u32Arg(fn, 'rights', rights);
-  const ch = handleArg(fn, 'ipcChannel', ipcChannel), id = u32Arg(fn, 'riid', riid);
+/**
+ * A call that makes an object keeping `context`: the encoded context is staged and `make(core,
+ * thread, address, length)` makes the object (result words: its handle, then its dereference
+ * key); out.handle. An object context is registered in this realm until the object ends.
+ */
+function withContext(p: IpcProcess, fn: string, context: unknown, out: Record<string, unknown>,
+  make: (core: Core, th: Thread, at: number, len: number) => number): Retcode {
   const core = p.local(fn);
   const reg = registryOf(core);
   const { bytes, id: ctxId } = reg.encode(context);
@@ -48,39 +49,32 @@ export function createUserObject(p: IpcProcess, fn: string, type: unknown, right
     reg.forget(ctxId);
     throw new RangeError(`${fn}: the context takes ${bytes.length} bytes encoded; at most ${MAX_CONTEXT}`);
   }
-  const rc = handleCall(p, fn, o, 'handle', (c, th) => {
+  const rc = handleCall(p, fn, out, 'handle', (c, th) => {
     const st = stageBytes(c, th, bytes);
     if (st !== ST_OK) return st;
-    const r2 = c.sys(SYS.k_user_create, th.tid, t, r, th.stage, bytes.length, ch, id);
-    if (r2 === ST_OK && ctxId !== 0) reg.bind(ctxId, c.res(th.rec, 1));
-    return r2;
+    const made = make(c, th, th.stage, bytes.length);
+    if (made === ST_OK && ctxId !== 0) reg.bind(ctxId, c.res(th.rec, 1));
+    return made;
   });
   if (rc !== rcOk) reg.forget(ctxId);
   sweep(p, core);
   return rc;
 }
 
+/** KnHandleCreateUserObject(Ex): a user object, or a callable when `ipcChannel` is a listener handle. */
+export function createUserObject(p: IpcProcess, fn: string, type: unknown, rights: unknown, context: unknown,
+  ipcChannel: unknown, riid: unknown, out: unknown): Retcode {
+  const o = outArg(fn, out);
+  const t = u32Arg(fn, 'type', type), r = maskArg(fn, 'rights', rights);
+  const ch = handleArg(fn, 'ipcChannel', ipcChannel), id = u32Arg(fn, 'riid', riid);
+  return withContext(p, fn, context, o, (c, th, at, len) => c.sys(SYS.k_user_create, th.tid, t, r, at, len, ch, id));
+}
+
 /** KnHandleCreateBadge: a badge whose events go to `notice` with entry id `eventId`. */
 export function createBadge(p: IpcProcess, fn: string, notice: unknown, eventId: unknown, context: unknown, out: unknown): Retcode {
   const o = outArg(fn, out);
   const n = handleArg(fn, 'notice', notice), ev = u32Arg(fn, 'eventId', eventId);
-  const core = p.local(fn);
-  const reg = registryOf(core);
-  const { bytes, id: ctxId } = reg.encode(context);
-  if (bytes.length > MAX_CONTEXT) {
-    reg.forget(ctxId);
-    throw new RangeError(`${fn}: the context takes ${bytes.length} bytes encoded; at most ${MAX_CONTEXT}`);
-  }
-  const rc = handleCall(p, fn, o, 'handle', (c, th) => {
-    const st = stageBytes(c, th, bytes);
-    if (st !== ST_OK) return st;
-    const r2 = c.sys(SYS.k_badge_create, th.tid, n, ev, th.stage, bytes.length);
-    if (r2 === ST_OK && ctxId !== 0) reg.bind(ctxId, c.res(th.rec, 1));
-    return r2;
-  });
-  if (rc !== rcOk) reg.forget(ctxId);
-  sweep(p, core);
-  return rc;
+  return withContext(p, fn, context, o, (c, th, at, len) => c.sys(SYS.k_badge_create, th.tid, n, ev, at, len));
 }
 
 /** Drops the registry's objects whose kernel objects ended (amortized: see ContextRegistry.sweep). */
@@ -110,7 +104,7 @@ export function connect(p: IpcProcess, fn: string, listener: unknown, out: unkno
 /** KnHandleCopy: a descendant of `inHandle` in the caller's table; out.outHandle. */
 export function copy(p: IpcProcess, fn: string, inHandle: unknown, newRightsMask: unknown, copyBadge: unknown, out: unknown): Retcode {
   const o = outArg(fn, out);
-  const h = handleArg(fn, 'inHandle', inHandle), r = u32Arg(fn, 'newRightsMask', newRightsMask);
+  const h = handleArg(fn, 'inHandle', inHandle), r = maskArg(fn, 'newRightsMask', newRightsMask);
   const b = handleArg(fn, 'copyBadge', copyBadge);
   return handleCall(p, fn, o, 'outHandle', (c, th) => c.sys(SYS.k_handle_copy, th.tid, h, r, b));
 }
@@ -121,9 +115,10 @@ export function simple(p: IpcProcess, fn: string, run: (core: Core, th: Thread) 
 }
 
 /** KnHandleRevoke / KnHandleRevokeEx. */
-export function revoke(p: IpcProcess, fn: string, handle: unknown, close: boolean): Retcode {
+export function revoke(p: IpcProcess, fn: string, handle: unknown, close: unknown): Retcode {
   const h = handleArg(fn, 'handle', handle);
-  return simple(p, fn, (c, th) => c.sys(SYS.k_handle_revoke, th.tid, h, close ? 1 : 0));
+  const shut = boolArg(fn, 'close', close);
+  return simple(p, fn, (c, th) => c.sys(SYS.k_handle_revoke, th.tid, h, shut ? 1 : 0));
 }
 
 /** KnHandleRevokeSubtree. */
@@ -180,8 +175,8 @@ export function badgeOp(p: IpcProcess, fn: string, desc: unknown, operation: unk
     throw new TypeError(`${fn}: desc must be an nk_handle_desc_t ({ handle, rights, badge, flags }), got ${describe(desc)}`);
   }
   const d = desc as nk_handle_desc_t;
-  const op = u32Arg(fn, 'operation', operation);
-  const rights = u32Arg(fn, 'desc.rights', d.rights), key = u32Arg(fn, 'desc.badge', d.badge);
+  const op = maskArg(fn, 'operation', operation);
+  const rights = maskArg(fn, 'desc.rights', d.rights), key = u32Arg(fn, 'desc.badge', d.badge);
   o.badge = undefined;
   if ((rights & op) >>> 0 !== op) return NK_EPERM;
   if (key === 0) return NK_ENOENT;

@@ -11,6 +11,7 @@ export type { Interfaces } from './shapes.js';
 export type { Handle, nk_iid_t, nk_mid_t, nk_err_t, TaskId, Tid, nk_rights_t, nk_sid_t, nk_handle_desc_t } from './nk/types.js';
 export type { EventDesc } from './notice_calls.js';
 export type { KosTask } from './task.js';
+export type { DcmHandle, DcmPubStatus } from './dcm/constants.js';
 export type { KernelStats } from './kernel.js';
 export type { NkTypedArray, NkElementType } from './nk/arena.js';
 export type { NkMessageField } from './nk/message_layout.js';
@@ -46,6 +47,17 @@ export {
   KnNoticeGetEvent, KnNoticeGetEventAsync, KnNoticeSetObjectEvent, KnNoticeDropAndWake, NOTICE_COUNT_MAX,
 } from './coresrv/handle/notice_api.js';
 export { KosTaskGetSelf, KosTaskGetHandle } from './kos/task.js';
+export {
+  KnCmConnect, KnCmConnectAsync, KnCmListen, KnCmListenAsync, KnCmAccept, KnCmDrop,
+} from './coresrv/cm/cm_api.js';
+export {
+  DcmInit, DcmInitAsync, DcmFini, DcmFiniAsync, DcmPublishEndpoint, DcmPublishEndpointAsync, DcmListen, DcmListenAsync,
+  DcmAccept, DcmAcceptAsync, DcmSetSubscription, DcmSetSubscriptionAsync, DcmReadPubQueue, DcmReadPubQueueAsync,
+  DcmCreateConnection, DcmCreateConnectionAsync, DcmConnect, DcmConnectAsync, DcmCloseHandle, DcmCloseHandleAsync,
+  DcmInterruptBlockingCall, DcmInterruptBlockingCallAsync, DcmSubscribeToEvents, DcmSubscribeToEventsAsync,
+  DcmUnsubscribeFromEvents, DCM_PUBLICATION_CHANGED, DCM_CLIENT_CONNECTED, DCM_BLOCKING_CALL_INTERRUPTED,
+  DCM_CLIENT_RELEASED_BY_SERVER, DCM_EVENT_MASK, DCM_EVENT_ID, DCM_PUBLISHED, DCM_UNPUBLISHED, DCM_NAME_SIZE, DCM_CONNECTION,
+} from './dcm/dcm_api.js';
 export {
   OCAP_HANDLE_TRANSFER, OCAP_HANDLE_GET_SID, OCAP_HANDLE_SET_EVENT, OCAP_HANDLE_GET_EVENT, OCAP_HANDLE_COPY,
   OCAP_IPC_CALL, OCAP_IPC_RECV, OCAP_IPC_LISTEN, OCAP_IPC_SYNC, OCAP_IPC_CLIENT, OCAP_IPC_LISTENER, OCAP_IPC_SERVER,

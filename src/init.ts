@@ -19,6 +19,7 @@
  */
 import type { Endpoints } from './static_channels.js';
 import type { Interfaces } from './shapes.js';
+import { DCM_CONNECTION } from './dcm/constants.js';
 
 export interface InitConnection { target: string; id: string }
 export interface InitEntity {
@@ -78,7 +79,8 @@ export async function parseInit(description: InitDescription | string): Promise<
   });
   for (const e of entities) {
     for (const c of e.connections) {
-      if (!seen.has(c.target)) fail(`entity "${e.name}" connects to "${c.target}", which is not declared`);
+      // kl.core.DCM needs no declaration: the kernel's built-in DCM program serves it (docs/dcm.md)
+      if (!seen.has(c.target) && c.target !== DCM_CONNECTION) fail(`entity "${e.name}" connects to "${c.target}", which is not declared`);
     }
   }
   const interfaces = (d as InitDescription).interfaces;

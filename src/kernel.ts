@@ -11,6 +11,9 @@ import type { Platform, ProcessExit } from './platform/types.js';
 import { SYS, ADMIN, ADMIN_RECORD, MAX_PROCS, MAX_RULES, ST_OK, STATS, STAT_NAMES } from './abi.js';
 import { checkOptions, memoryPages, spinBudget, asyncSpinPolls, type KernelOptions } from './kernel_options.js';
 import { StaticChannels, checkName, type Endpoints } from './static_channels.js';
+import { registerName } from './cm_calls.js';
+import { DcmProgram } from './dcm/program.js';
+import { DCM_CONNECTION } from './dcm/constants.js';
 import { Workers } from './workers.js';
 import { parseInit, type InitDescription } from './init.js';
 import { compilePolicy, type Policy } from './policy.js';
@@ -59,6 +62,7 @@ export class Kernel {
   private readonly classes = new Map<string, number>();
   private readonly channels: StaticChannels;
   private readonly workers: Workers;
+  private dcm: DcmProgram | undefined;
   private closed = false;
 
   private constructor(core: Core, module: WebAssembly.Module, plat: Platform, spinUs: number, debug: boolean,
@@ -144,10 +148,12 @@ export class Kernel {
     const proc = new Process(name, index, taskId, local ? this.core : null, args);
     this.byName.set(name, proc);
     try {
+      registerName(this.core, index, name);
       this.channels.addEndpoints(fn, proc, options.endpoints);
       rememberEndpoints(proc, options.endpoints);
       declareShapes(this.core, fn, name, index, shapes);
       this.channels.apply();
+      this.dcm?.attach();
     } catch (e) {
       // a process that cannot be set up as asked is not left half made
       this.release(proc);
@@ -191,7 +197,9 @@ export class Kernel {
       return Promise.reject(e);
     }
     try {
-      return this.workers.spawn(proc, realm, moduleUrl, argsOf('spawn', options.args));
+      const started = this.workers.spawn(proc, realm, moduleUrl, argsOf('spawn', options.args));
+      this.dcm?.rearm();
+      return started;
     } catch (e) {
       this.release(proc);
       proc.markEnded({ code: 0, error: e });
@@ -208,7 +216,9 @@ export class Kernel {
   spawnThread(p: Process, moduleUrl: string | URL, args: string[] = []): Promise<{ exited: Promise<ProcessExit> }> {
     if (this.mode !== 'shared') return Promise.reject(new Error('spawnThread: workers need SharedArrayBuffer (see spawn)'));
     try {
-      return this.workers.spawnThread(this.live('spawnThread', p), moduleUrl, argsOf('spawnThread', args));
+      const started = this.workers.spawnThread(this.live('spawnThread', p), moduleUrl, argsOf('spawnThread', args));
+      this.dcm?.rearm();
+      return started;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -220,10 +230,29 @@ export class Kernel {
    * process may be created later: the channel appears when both exist.
    */
   connect(client: string | Process, server: string | Process, id: string): void {
+    this.connectAs(client, server, id, true);
+  }
+
+  private connectAs(client: string | Process, server: string | Process, id: string, builtinDcm: boolean): void {
     this.open('connect');
     const c = typeof client === 'string' ? client : client?.name;
     const s = typeof server === 'string' ? server : server?.name;
     this.channels.connect(checkName('connect', 'client', c), checkName('connect', 'server', s), checkName('connect', 'id', id));
+    if (s === DCM_CONNECTION && builtinDcm) this.startDcm();
+    this.dcm?.attach();
+  }
+
+  /**
+   * The DCM process (`kl.core.DCM`): the kernel's built-in DCM program, started in this realm
+   * the first time a connection targets it and no process of that name exists (docs/dcm.md).
+   */
+  private startDcm(): Process {
+    const live = this.byName.get(DCM_CONNECTION);
+    if (live) return live;
+    const p = this.createProcess(DCM_CONNECTION);
+    this.dcm = new DcmProgram(p, (taskId) => this.processes.find((x) => x.taskId === taskId)?.name);
+    this.dcm.attach();
+    return p;
   }
 
   /**
@@ -235,10 +264,13 @@ export class Kernel {
     const desc = await parseInit(description);
     const started: Promise<Process>[] = [];
     const out: Record<string, Process> = {};
+    // an entity kl.core.DCM with a module is the system's own DCM; otherwise the built-in one serves
+    const builtinDcm = !desc.entities.some((e) => e.name === DCM_CONNECTION && e.module);
     for (const e of desc.entities) {
-      for (const c of e.connections) this.connect(e.name, c.target, c.id);
+      for (const c of e.connections) this.connectAs(e.name, c.target, c.id, builtinDcm);
     }
     for (const e of desc.entities) {
+      if (e.name === DCM_CONNECTION && builtinDcm) { out[e.name] = this.startDcm(); continue; }
       const options: ProcessOptions = {};
       if (e.endpoints) options.endpoints = e.endpoints;
       if (e.args) options.args = e.args;

@@ -6,14 +6,14 @@
  * docs/semantics.md section 14 describes the receiver.
  * @internal
  */
-import { SYS, ST_OK, ST_WOULD_BLOCK, ST_DEAD, ST_TIMEOUT } from './abi.js';
+import { SYS, ST_OK, ST_WOULD_BLOCK, ST_DEAD, ST_TIMEOUT, ST_NOT_CONNECTED } from './abi.js';
 import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import { withThread, take, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
 import { waitBlocking, waitAsync } from './wait.js';
 import { toRetcode } from './status.js';
-import { handleArg, u32Arg, timeoutArg } from './args.js';
+import { handleArg, u32Arg, timeoutArg, maskArg, boolArg } from './args.js';
 import { outArg } from './out.js';
 import { describe } from './describe.js';
 import { INVALID_HANDLE } from './nk/types.js';
@@ -57,7 +57,7 @@ function status(p: IpcProcess, fn: string, st: number): Retcode {
 /** KnNoticeSubscribeToObject. */
 export function subscribe(p: IpcProcess, fn: string, notice: unknown, object: unknown, evMask: unknown, evId: unknown): Retcode {
   const n = handleArg(fn, 'notice', notice), o = handleArg(fn, 'object', object);
-  const m = u32Arg(fn, 'evMask', evMask), id = u32Arg(fn, 'evId', evId);
+  const m = maskArg(fn, 'evMask', evMask), id = u32Arg(fn, 'evId', evId);
   return plain(p, fn, (c, th) => c.sys(SYS.k_notice_subscribe, th.tid, n, o, m, id));
 }
 
@@ -70,17 +70,14 @@ export function unsubscribe(p: IpcProcess, fn: string, notice: unknown, byObject
 
 /** KnNoticeSetObjectEvent. */
 export function setObjectEvent(p: IpcProcess, fn: string, object: unknown, evMask: unknown): Retcode {
-  const o = handleArg(fn, 'object', object), m = u32Arg(fn, 'evMask', evMask);
+  const o = handleArg(fn, 'object', object), m = maskArg(fn, 'evMask', evMask);
   return plain(p, fn, (c, th) => c.sys(SYS.k_notice_set_event, th.tid, o, m));
 }
 
 /** KnNoticeDropAndWake. */
 export function dropAndWake(p: IpcProcess, fn: string, notice: unknown, forbid: unknown): Retcode {
-  const n = handleArg(fn, 'notice', notice);
-  if (typeof forbid !== 'boolean' && forbid !== 0 && forbid !== 1) {
-    throw new TypeError(`${fn}: forbid must be a boolean (or 0 / 1), got ${describe(forbid)}`);
-  }
-  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_drop, th.tid, n, forbid ? 1 : 0));
+  const n = handleArg(fn, 'notice', notice), f = boolArg(fn, 'forbid', forbid);
+  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_drop, th.tid, n, f ? 1 : 0));
 }
 
 /** The checked arguments of KnNoticeGetEvent. */
@@ -126,6 +123,18 @@ function afterWake(core: Core, th: Thread, completed: boolean): number {
   return completed ? core.sys(SYS.k_finish, th.tid) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
 }
 
+/**
+ * The Retcode of a wait that ended with status `st`: a process that ended while its thread
+ * waited settles as not connected, as Call and Recv do (ipc.ts), rather than throwing.
+ */
+function waited(p: IpcProcess, fn: string, st: number): Retcode {
+  if (st === ST_DEAD) {
+    p.ended();
+    return toRetcode(ST_NOT_CONNECTED);
+  }
+  return status(p, fn, st);
+}
+
 /** KnNoticeGetEvent, blocking the thread until a notification, the timeout or a drop. */
 export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unknown, countMax: unknown,
   events: unknown, out: unknown): Retcode {
@@ -138,15 +147,22 @@ export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unkno
   if (typeof th === 'number') return th;
   try {
     const deadline = performance.now() + a.timeout;
-    for (;;) {
+    for (let retry = false; ; retry = true) {
       const rest = Math.max(0, deadline - performance.now());
-      let st = tryGet(core, th, a, rest > 0);
+      // without another realm nothing could post while this thread sleeps: never wait forever
+      const forever = rest === Infinity && !core.crossRealm;
+      let st = tryGet(core, th, a, rest > 0 && !forever);
+      if (forever && st === ST_TIMEOUT) {
+        throw new Error(`${fn}: no worker runs beside this thread, so nothing could post a notification ` +
+          `while it waits without a time limit; use ${fn}Async, or a timeout`);
+      }
       if (st === ST_WOULD_BLOCK) {
         st = afterWake(core, th, waitBlocking(core, th, rest, core));
         if (st === ST_OK) continue;
+        return waited(p, fn, st);
       }
       if (st === ST_OK) deliver(core, th, a);
-      return status(p, fn, st);
+      return retry ? waited(p, fn, st) : status(p, fn, st);
     }
   } finally {
     p.pool!.release(th);
@@ -168,7 +184,7 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
   const thread = th;
   const deadline = performance.now() + a.timeout;
   return new Promise<Retcode>((resolve, reject) => {
-    const step = (): void => {
+    const step = (retry: boolean): void => {
       let done = true;
       try {
         const rest = Math.max(0, deadline - performance.now());
@@ -180,8 +196,8 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
             let again = false;
             try {
               const st2 = afterWake(core, thread, completed);
-              if (st2 === ST_OK) { again = true; step(); return; }
-              resolve(status(p, fn, st2));
+              if (st2 === ST_OK) { again = true; step(true); return; }
+              resolve(waited(p, fn, st2));
             } catch (e) {
               reject(e);
             } finally {
@@ -198,13 +214,13 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
           return;
         }
         if (st === ST_OK) deliver(core, thread, a);
-        resolve(status(p, fn, st));
+        resolve(retry ? waited(p, fn, st) : status(p, fn, st));
       } catch (e) {
         reject(e);
       } finally {
         if (done) p.pool!.release(thread);
       }
     };
-    step();
+    step(false);
   });
 }

@@ -16,11 +16,13 @@ import * as H from './handle_calls.js';
 import * as N from './notice_calls.js';
 import type { EventDesc } from './notice_calls.js';
 import { taskOf, type KosTask } from './task.js';
-import { handleArg, stringArg } from './args.js';
+import { handleArg, stringArg, boolArg } from './args.js';
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
 import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_iid_t, type nk_rights_t, type nk_sid_t, type nk_err_t, type nk_handle_desc_t } from './nk/types.js';
 import type { SMsgHdr } from './services/rtl/nk_msg.js';
 import { kosTransportInit, type NkKosTransport } from './coresrv/nk/transport-kos.js';
+import { cmMethods, type CmMethods } from './cm_calls.js';
+import { dcmMethods, type DcmMethods } from './dcm/client.js';
 
 export type { ProcessExit } from './platform/types.js';
 
@@ -202,7 +204,7 @@ export class Process implements IpcProcess {
 
   /** KnIpcCreateSyncObject; with `autoclear` the object clears itself after its first interruption. */
   KnIpcCreateSyncObjectEx(autoclear: boolean | number, out: { syncHandle?: Handle }): Retcode {
-    return this.createSync('KnIpcCreateSyncObjectEx', Boolean(autoclear), out);
+    return this.createSync('KnIpcCreateSyncObjectEx', boolArg('KnIpcCreateSyncObjectEx', 'autoclear', autoclear), out);
   }
 
   private createSync(fn: string, autoclear: boolean, out: unknown): Retcode {
@@ -270,7 +272,7 @@ export class Process implements IpcProcess {
 
   /** Revokes every descendant of `handle`; closes it too when `close`. */
   KnHandleRevokeEx(handle: Handle, close: boolean | number): Retcode {
-    return H.revoke(this, 'KnHandleRevokeEx', handle, Boolean(close));
+    return H.revoke(this, 'KnHandleRevokeEx', handle, close);
   }
 
   /** Revokes the subtree made by transferring (or copying) `handle` with badge `badge`. */
@@ -382,3 +384,9 @@ export class Process implements IpcProcess {
     kosTransportInit(this, transport, handle, view, size);
   }
 }
+
+// ---- cm_api.h and dcm/dcm_api.h: methods defined beside their calls (cm_calls.ts,
+// dcm/client.ts), installed here ---------------------------------------------------------------
+
+export interface Process extends CmMethods, DcmMethods {}
+Object.assign(Process.prototype, cmMethods, dcmMethods);

@@ -88,8 +88,12 @@ export class Workers {
     this.workers.set(p, worker);
     let started = false;
     void worker.exit.then((exit) => {
+      // A process the kernel ended (terminate, shutdown) is no longer live: its worker may still
+      // have thrown before it stopped (its next call found the process ended). That is the end
+      // the kernel made, not a failure to report.
+      const failed = started && exit.error !== undefined && this.host.isLive(p);
       this.ended(p, exit);
-      if (started && exit.error !== undefined) (this.host.onProcessError ?? printFailure)(p, exit.error);
+      if (failed) (this.host.onProcessError ?? printFailure)(p, exit.error);
     });
     return worker.started.then(() => { started = true; return p; }, async (e: unknown) => {
       // the process is over before it started: end it, then say why

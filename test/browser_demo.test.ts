@@ -77,7 +77,11 @@ test('a screenshot of the chart shows the bars of the worker row', async () => {
   const png = decodePng(await isolated.page.locator('#chart').screenshot());
   const hex = await colour(isolated, 'workers');
   const bars = countColour(png, [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number]);
-  assert.ok(bars > 100, `${bars} bar-coloured pixels of ${png.width}x${png.height}`);
+  const drawn = await isolated.page.evaluate((c) => window.demo.colourPixels(c), hex);
+  // How many pixels the bars cover depends on the run's spread; what the screenshot must show is
+  // what the canvas holds, unscaled (the check fails on a blank, covered or squeezed chart).
+  assert.ok(drawn > 50, `${drawn} bar-coloured pixels on the canvas`);
+  assert.ok(bars >= 0.9 * drawn, `${bars} bar-coloured pixels in the screenshot of ${png.width}x${png.height}, ${drawn} on the canvas`);
 });
 
 test('demo.run refuses a duration outside 1 to 60 s', async () => {

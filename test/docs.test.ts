@@ -19,13 +19,68 @@ const EXPECTED = [
   'Call.md', 'CallEx.md', 'Kernel.md', 'KnHandleClose.md', 'KnIpcClearInterrupt.md',
   'KnIpcCreateSyncObject.md', 'KnIpcSetInterrupt.md', 'Process.md', 'Recv.md', 'RecvEx.md',
   'Reply.md', 'ServiceLocatorConnect.md', 'ServiceLocatorGetRiid.md', 'ServiceLocatorRegister.md',
+  // capabilities (issue 10)
+  'KnHandleCreateUserObject.md', 'KnHandleCreateUserObjectEx.md', 'KnHandleCreateListener.md', 'KnHandleConnect.md',
+  'KnHandleCreateBadge.md', 'KnHandleCopy.md', 'KnHandleRevoke.md', 'KnHandleRevokeEx.md', 'KnHandleRevokeSubtree.md',
+  'KnHandleGetSidByHandle.md', 'KnNoticeCreate.md', 'KnNoticeSubscribeToObject.md', 'KnNoticeUnsubscribeFromEvent.md',
+  'KnNoticeUnsubscribeFromObject.md', 'KnNoticeGetEvent.md', 'KnNoticeSetObjectEvent.md', 'KnNoticeDropAndWake.md',
+  'KosTaskGetSelf.md', 'KosTaskGetHandle.md', 'constants.md',
+  // cm_api.h and dcm/dcm_api.h
+  'KnCmConnect.md', 'KnCmListen.md', 'KnCmAccept.md', 'KnCmDrop.md', 'DcmInit.md', 'DcmFini.md',
+  'DcmPublishEndpoint.md', 'DcmListen.md', 'DcmAccept.md', 'DcmSetSubscription.md', 'DcmReadPubQueue.md',
+  'DcmCreateConnection.md', 'DcmConnect.md', 'DcmCloseHandle.md', 'DcmInterruptBlockingCall.md',
+  'DcmSubscribeToEvents.md', 'DcmUnsubscribeFromEvents.md',
 ];
+
+/** Pages of the message helpers that capabilities added (not owned above: their names start with nk_). */
+const HANDLE_HELPER_PAGES = ['nk_handle_desc.md', 'nk_msg_set_handle.md'];
 
 const headings = (text: string): Set<string> =>
   new Set([...text.matchAll(/^## (.+?)\s*$/gm)].map((m) => m[1]!));
 
 test('there is a page for every call of the foundation', () => {
   for (const page of EXPECTED) assert.ok(owned.includes(page), `docs/api/${page} is missing`);
+});
+
+test('the handle descriptor helpers have their pages', () => {
+  for (const page of HANDLE_HELPER_PAGES) assert.ok(allPages.includes(page), `docs/api/${page} is missing`);
+  const nameSection = (t: string): string => t.slice(t.indexOf('## NAME'), t.indexOf('## SYNOPSIS'));
+  const text = nameSection(read('nk_handle_desc.md')) + nameSection(read('nk_msg_set_handle.md'));
+  for (const name of ['nk_handle_desc', 'nk_get_handle', 'nk_get_rights', 'nk_is_handle_dereferenced', 'nk_get_badge_op',
+    'nk_msg_set_handle', 'nk_msg_get_handle', 'nk_msg_get_self']) {
+    assert.ok(text.includes(`\`${name}\``), `no NAME section names ${name}`);
+  }
+});
+
+test('every function of handle_api, notice_api and kos/task has its page (an Async twin shares its page)', async () => {
+  for (const sub of ['coresrv/handle/handle_api', 'coresrv/handle/notice_api', 'kos/task']) {
+    const m = await import(`kos-ipc/${sub}`) as Record<string, unknown>;
+    for (const [name, v] of Object.entries(m)) {
+      if (typeof v !== 'function') continue;
+      const page = `${name.replace(/Async$/, '')}.md`;
+      assert.ok(allPages.includes(page), `kos-ipc/${sub} exports ${name}, and docs/api/${page} does not exist`);
+      assert.ok(read(page).includes(name), `docs/api/${page} does not name ${name}`);
+    }
+  }
+});
+
+test('constants.md lists every constant of services/ocap, handle/event_descr and handle/handletype with its value', async () => {
+  const page = read('constants.md');
+  const rows = page.split('\n').filter((l) => l.startsWith('|'));
+  for (const sub of ['services/ocap', 'handle/event_descr', 'handle/handletype']) {
+    assert.ok(page.includes(`kos-ipc/${sub}`), `constants.md does not name the subpath kos-ipc/${sub}`);
+    const m = await import(`kos-ipc/${sub}`) as Record<string, unknown>;
+    for (const [name, v] of Object.entries(m)) {
+      if (typeof v === 'function') {
+        assert.ok(page.includes(`${name}(`), `constants.md does not show the macro ${name}`);
+        continue;
+      }
+      const row = rows.find((l) => l.includes(`\`${name}\``));
+      assert.ok(row, `constants.md has no row for ${name}`);
+      assert.ok(row!.includes(`0x${(v as number).toString(16)}`), `constants.md: the row of ${name} does not show 0x${(v as number).toString(16)}`);
+    }
+  }
+  assert.match(page, /values are kos-ipc's/, 'constants.md says whose the values are');
 });
 
 test('every page has the NAME, SYNOPSIS, DESCRIPTION and ERRORS (or RETURNS) headings', () => {

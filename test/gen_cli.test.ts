@@ -52,6 +52,10 @@ test('examples/echo-sdk/generated is exactly what kos-ipc gen --lang js writes f
   sameAsCommitted('examples/echo-sdk/generated', ['--lang', 'js', 'examples/echo-sdk/idl/Server.edl']);
 });
 
+test('examples/ocap/generated is exactly what kos-ipc gen --lang js writes for its EDL', () => {
+  sameAsCommitted('examples/ocap/generated', ['--lang', 'js', 'examples/ocap/idl/Provider.edl']);
+});
+
 test('test/generated is exactly what kos-ipc gen --extended-errors writes for test/idl/rt/Server.edl', () => {
   sameAsCommitted('test/generated', ['--extended-errors', 'test/idl/rt/Server.edl']);
 });

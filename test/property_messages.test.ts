@@ -10,85 +10,29 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import {
-  Kernel, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset, nk_err_reset, nk_msg_set_method_id,
-  nk_arena_init, nk_arena_alloc, checkMessageShape, idlMethodLayout, rcOk, rcInvalidArgument,
-  rcBufferTooLarge, retcodeName, NK_MAX_MESSAGE,
-  type NkArena, type Process, type IdlInterface, type IdlMethod, type MessageLayout, type Retcode,
+  Kernel, SMsgHdr, PackInMsg, PackOutMsg, nk_req_reset, nk_arena_init, rcOk, rcInvalidArgument,
+  retcodeName, type NkArena, type Process, type IdlInterface,
 } from 'kos-ipc';
-import { admin, abi, newKernel, shutdownAll } from './helpers.js';
+import { admin, newKernel, shutdownAll } from './helpers.js';
+import {
+  IFACE, LAYOUTS, SIZE_SYMBOLS, DESCRIPTOR_SYMBOLS, build, mutate, expected, type Built, type Layout, type Method,
+  type Mutation,
+} from './message_fuzz.js';
 
 test.after.each(shutdownAll);
 
 const RUNS = Number(process.env.KOS_PROPERTY_RUNS ?? 300);
 
-const IFACE: IdlInterface = {
-  types: { Point: { x: 'UInt32', y: 'UInt16', flags: 'UInt8' } },
-  methods: [
-    { name: 'Ping', in: { value: 'UInt32' }, out: { result: 'UInt32' } },
-    { name: 'Echo', in: { value: 'string<4>' }, out: { result: 'string<4>' }, error: { code: 'UInt32' } },
-    { name: 'Pair', in: { a: 'string<8>', b: 'string<8>' }, out: { joined: 'string<17>' } },
-    { name: 'Draw', in: { label: 'string<6>', points: 'sequence<Point, 4>' }, out: { count: 'UInt32' }, error: { why: 'string<8>' } },
-    { name: 'Mixed', in: { a: 'UInt8', words: 'sequence<UInt64, 3>', raw: 'bytes<5>', shorts: 'sequence<UInt16, 6>' },
-      out: { words: 'sequence<UInt64, 3>' } },
-  ],
-};
-/** What the builder needs of a message: its shape, a buffer size and an arena size. */
-type Layout = Pick<MessageLayout, 'minSize' | 'maxSize' | 'size' | 'arenaSize' | 'descriptors'>;
-interface Method { request: Layout; response: Layout; error: Layout }
-const LAYOUTS: Method[] = IFACE.methods.map((m, mid) => idlMethodLayout(m as IdlMethod, IFACE.types, mid));
-const BY_ALIGN = { 1: Uint8Array, 2: Uint16Array, 4: Uint32Array, 8: BigUint64Array } as const;
 const INBOX_C = 256, INBOX_A = 1024;
 
-// ---- building messages ---------------------------------------------------------------------
-
-/** A small deterministic generator, seeded by fast-check, for the bytes of a message. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 0x100000000; };
-}
-
-interface Built { c: Uint8Array; arena: NkArena }
-
-/** A valid message of `layout`: random scalars and padding, random segments stored in random order. */
-function build(layout: Layout, mid: number, error: boolean, seed: number): Built {
-  const rnd = prng(seed);
-  const int = (n: number): number => Math.floor(rnd() * n);
-  const c = new Uint8Array(layout.size + int(9));
-  for (let i = 24; i < c.length; i++) c[i] = int(256);
-  const sizeField = layout.minSize + int(layout.maxSize - layout.minSize + 1);
-  if (error) nk_err_reset(c, sizeField); else nk_req_reset(c, sizeField);
-  nk_msg_set_method_id(c, 0, mid);
-  const arena = nk_arena_init(new Uint8Array(layout.arenaSize + 8 * layout.descriptors.length + int(32)).fill(0xee));
-  const junk = new Uint8Array(32);
-  const order = layout.descriptors.map((d) => ({ d, key: rnd() })).sort((a, b) => a.key - b.key);
-  for (const { d } of order) {
-    if (int(3) === 0) nk_arena_alloc(Uint8Array, arena, junk, 24, 1 + int(7)); // bytes no descriptor names
-    const count = int(d.max / d.unit + 1);
-    const bytes = count * d.unit;
-    const T = BY_ALIGN[d.align as 1 | 2 | 4 | 8];
-    const view = nk_arena_alloc(T as typeof Uint8Array, arena, c, d.field, bytes / d.align)!;
-    const u8 = new Uint8Array(view.buffer, view.byteOffset, bytes);
-    for (let i = 0; i < bytes; i++) u8[i] = d.string ? (i === bytes - 1 ? 0 : 1 + int(255)) : int(256);
-  }
-  return { c, arena };
-}
-
-// ---- mutations -----------------------------------------------------------------------------
-
-type Mutation =
-  | { k: 'size' | 'type' | 'ncaps' | 'iid' | 'mid'; v: number | string }
-  | { k: 'offset' | 'length'; i: number; v: number | string }
-  | { k: 'arenaByte' | 'constByte'; at: number; v: number }
-  | { k: 'used'; v: number }
-  | { k: 'nudge'; i: number; v: number }    // offset + v and size - v: still inside, maybe misaligned
-  | { k: 'alias'; i: number; j: number };   // descriptor i names descriptor j's segment
+// ---- mutations (fast-check picks them; test/message_fuzz.ts applies them) ------------------
 
 const symbolic = fc.oneof(
-  fc.constantFrom('0', 'used', 'used+1', '+1', '-1', 'max', 'max+1', 'u32max', 'u32max-7', '2^31', 'other', 'rest', 'rest+1'),
+  fc.constantFrom(...DESCRIPTOR_SYMBOLS),
   fc.nat(),
 );
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('size' as const), v: fc.oneof(fc.constantFrom('min-1', 'min', 'max', 'max+1', 'bound', 'bound+1', '0', '23', 'u32max'), fc.nat()) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('size' as const), v: fc.oneof(fc.constantFrom(...SIZE_SYMBOLS), fc.nat()) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('type' as const), v: fc.oneof(fc.constantFrom(0, 1, 2), fc.nat()) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('ncaps' as const), v: fc.constantFrom(0, 1, 0xffffffff) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('iid' as const), v: fc.constantFrom(0, 1, 0xffff) }) },
@@ -103,85 +47,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
-const U32MAX = 0xffffffff;
-
-function mutate(m: Built, layout: Layout, list: Mutation[]): void {
-  const c = dv(m.c);
-  for (const x of list) {
-    const descs = layout.descriptors;
-    if (x.k === 'size') {
-      const sym: Record<string, number> = {
-        'min-1': layout.minSize - 1, min: layout.minSize, max: layout.maxSize, 'max+1': layout.maxSize + 1,
-        bound: m.c.length, 'bound+1': m.c.length + 1, 0: 0, 23: 23, u32max: U32MAX,
-      };
-      c.setUint32(0, typeof x.v === 'string' ? sym[x.v]! : x.v, true);
-    } else if (x.k === 'type') c.setUint32(4, x.v as number, true);
-    else if (x.k === 'iid') c.setUint16(8, x.v as number, true);
-    else if (x.k === 'mid') c.setUint16(10, x.v as number, true);
-    else if (x.k === 'ncaps') c.setUint32(12, x.v as number, true);
-    else if (x.k === 'offset' || x.k === 'length') {
-      if (descs.length === 0) continue;
-      const d = descs[x.i % descs.length]!;
-      const other = descs[(x.i + 1) % descs.length]!;
-      const off = c.getUint32(d.field, true), len = c.getUint32(d.field + 4, true), used = m.arena.used;
-      const mine = x.k === 'offset' ? off : len;
-      const sym: Record<string, number> = {
-        0: 0, used, 'used+1': used + 1, '+1': mine + 1, '-1': mine - 1, max: d.max, 'max+1': d.max + 1,
-        u32max: U32MAX, 'u32max-7': U32MAX - 7, '2^31': 0x80000000,
-        other: c.getUint32(other.field + (x.k === 'offset' ? 0 : 4), true), rest: used - off, 'rest+1': used - off + 1,
-      };
-      c.setUint32(d.field + (x.k === 'offset' ? 0 : 4), (typeof x.v === 'string' ? sym[x.v]! : x.v) >>> 0, true);
-    } else if (x.k === 'arenaByte') {
-      if (m.arena.capacity > 0) m.arena.buffer[x.at % m.arena.capacity] = x.v;
-    } else if (x.k === 'constByte') m.c[x.at % m.c.length] = x.v;
-    else if (x.k === 'used') m.arena.used = x.v % (m.arena.capacity + 1);
-    else if (x.k === 'nudge' && descs.length > 0) {
-      const d = descs[x.i % descs.length]!;
-      c.setUint32(d.field, (c.getUint32(d.field, true) + x.v) >>> 0, true);
-      c.setUint32(d.field + 4, (c.getUint32(d.field + 4, true) - x.v) >>> 0, true);
-    } else if (x.k === 'alias' && descs.length > 0) {
-      const d = descs[x.i % descs.length]!, e = descs[x.j % descs.length]!;
-      c.setUint32(d.field, c.getUint32(e.field, true), true);
-      c.setUint32(d.field + 4, c.getUint32(e.field + 4, true), true);
-    }
-  }
-}
 
 // ---- the oracle ----------------------------------------------------------------------------
 
 /** Refusals seen, by the rule broken first. */
 const rules = new Map<string, number>();
-
-/**
- * What the kernel must answer: 'ok' (delivered) or the Retcode of the rule broken first, and
- * that rule's name.
- */
-function expected(m: Built, methods: Method[] | null, reply: boolean): [Retcode | 'ok', string] {
-  const c = dv(m.c);
-  const size = c.getUint32(0, true);
-  if (size < 24 || size > m.c.length) return [rcInvalidArgument, 'header size'];
-  if (size + m.arena.used > NK_MAX_MESSAGE) return [rcBufferTooLarge, 'over 4 MiB'];
-  const ncaps = c.getUint32(12, true);
-  if (ncaps > abi.limits.MAX_NCAPS![0] || 24 + 16 * ncaps > size) return [rcInvalidArgument, 'ncaps'];
-  const verdict = shapeVerdict(m, methods, reply);
-  // the descriptors of a random message name no handle of its sender
-  if (verdict[0] === 'ok' && ncaps !== 0) return [rcInvalidArgument, 'handles'];
-  return verdict;
-}
-
-/** The verdict of the declared shape (after the header checks). */
-function shapeVerdict(m: Built, methods: Method[] | null, reply: boolean): [Retcode | 'ok', string] {
-  const typed = methods !== null;
-  const c = dv(m.c);
-  const type = c.getUint32(4, true);
-  if (!typed || c.getUint16(8, true) !== 0) return ['ok', typed ? 'undeclared riid' : 'no shapes'];
-  const layout = methods[c.getUint16(10, true)];
-  if (!layout) return ['ok', 'undeclared mid'];
-  const kind = !reply ? 'request' : (type & 1) !== 0 ? 'error' : 'response';
-  if (reply && type > 1) return [rcInvalidArgument, 'type'];
-  const r = checkMessageShape(layout[kind], kind, m.c, m.arena);
-  return r.ok ? ['ok', 'valid'] : [rcInvalidArgument, r.rule];
-}
 
 function tally(label: string, reason: string): void {
   const k = `${label}: ${reason}`;

@@ -83,6 +83,25 @@ test('without onProcessError a failure after start is printed once, with the pro
   assert.match(printed[0]!, /^kos-ipc: process "Loud" failed: Error: late boom/);
 });
 
+test('a process ended by kernel.terminate is not reported as failed, even when its worker throws before it stops', async () => {
+  const told: string[] = [];
+  const kernel = await newKernel({ onProcessError: (p: Process, e: unknown) => { told.push(`${p.name}: ${String(e)}`); } });
+  kernel.connect('Main', 'Server', 'c');
+  kernel.createProcess('Main');
+  // ignores what Recv returns: once its process has ended, its next Recv throws
+  const url = module('ignores.mjs', `import { ServiceLocatorRegister, Recv, SMsgHdr, PackInMsg } from '${pkg}';\n` +
+    'const h = ServiceLocatorRegister("c", null, 0);\nconst m = new SMsgHdr(); PackInMsg(m, new Uint8Array(64), null);\n' +
+    'for (;;) Recv(h, m);\n');
+  const p = await kernel.spawn('Server', url);
+  await new Promise((r) => setTimeout(r, 20)); // it waits in Recv
+  const ending = kernel.terminate(p);
+  // the kernel's realm is busy before it stops the worker: the worker wakes and throws meanwhile
+  for (const until = performance.now() + 30; performance.now() < until;);
+  await ending;
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(told, []);
+});
+
 test('Kernel.create refuses an onProcessError that is not a function', async () => {
   await rejects(() => Kernel.create({ onProcessError: 'log' as never }), /Kernel.create: onProcessError must be a function/);
 });

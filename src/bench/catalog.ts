@@ -12,6 +12,8 @@ import { kosMain, kosRealm, kosWorkers } from './suites/kos.js';
 import { copyInto, pingPongMain, pingPongWorkers, promiseRendezvous } from './suites/floors.js';
 import { channelRealm, channelWorkers, comlink, postMessageMain, synckit } from './suites/peers.js';
 import { cloneCodec, genCodec, genWorkers, v8Codec } from './suites/gen.js';
+import { capRealm, capWorkers } from './suites/caps.js';
+import { connectDcm, connectKnCm, connectStatic } from './suites/connect.js';
 
 /** kos: a kos-ipc round trip; floor: the platform's minimum; peer: another library or API;
  * reference: a figure a goal needs (a plain copy). */
@@ -53,6 +55,9 @@ const S_MANY = 'many clients, one server (64 B)';
 const S_SCALE = 'a full kernel: 1,000 processes, 100,000 handles (worker ↔ worker, 64 B)';
 const S_GEN = 'generated proxy vs raw Call (worker ↔ worker, 64 B arena)';
 const S_CODEC = 'encode + decode a 4 KiB message (one thread)';
+const S_CAPS = 'one handle in the request (worker ↔ worker, blocking Call, 48-byte messages)';
+const S_CAPS_REALM = 'one handle in the request (one realm, async, 48-byte messages)';
+const S_CONNECT = 'a new connection and its first call (one realm, async, 64 B arena)';
 
 function w2w(ctx: RunContext, id: string, size: number, alloc: boolean, spin: boolean): Promise<Measurement> {
   return kosWorkers(ctx, id, { clients: 1, size_bytes: size, alloc, spin_us: spin ? spinFor(ctx, 2) : 0 });
@@ -150,11 +155,30 @@ export function catalog(): Scenario[] {
     run: (c) => v8Codec(c) });
   add({ id: 'clone.codec.4k', name: 'structuredClone', section: S_CODEC, kind: 'peer', size_bytes: 4 * KIB, clients_count: 0,
     run: (c) => cloneCodec(c) });
+  add({ id: 'cap.transfer.w2w', name: 'kos-ipc Call transferring one handle (the server closes it)', section: S_CAPS, kind: 'kos',
+    size_bytes: 0, peers: ['cap.none.w2w'], run: (c) => capWorkers(c, 'cap.transfer.w2w', 'transfer', spinFor(c, 2)) });
+  add({ id: 'cap.deref.w2w', name: 'kos-ipc Call sending one handle back (dereferenced)', section: S_CAPS, kind: 'kos',
+    size_bytes: 0, peers: ['cap.none.w2w'], run: (c) => capWorkers(c, 'cap.deref.w2w', 'deref', spinFor(c, 2)) });
+  add({ id: 'cap.none.w2w', name: 'kos-ipc Call, the same bytes without a handle (ncaps 0)', section: S_CAPS, kind: 'peer',
+    size_bytes: 0, run: (c) => capWorkers(c, 'cap.none.w2w', 'none', spinFor(c, 2)) });
+  add({ id: 'cap.transfer.realm', name: 'kos-ipc CallAsync transferring one handle (the server closes it)', section: S_CAPS_REALM,
+    kind: 'kos', size_bytes: 0, peers: ['cap.none.realm'], run: (c) => capRealm(c, 'transfer') });
+  add({ id: 'cap.deref.realm', name: 'kos-ipc CallAsync sending one handle back (dereferenced)', section: S_CAPS_REALM, kind: 'kos',
+    size_bytes: 0, peers: ['cap.none.realm'], run: (c) => capRealm(c, 'deref') });
+  add({ id: 'cap.none.realm', name: 'kos-ipc CallAsync, the same bytes without a handle (ncaps 0)', section: S_CAPS_REALM, kind: 'peer',
+    size_bytes: 0, run: (c) => capRealm(c, 'none') });
+
+  add({ id: 'kos.connect.dcm', name: 'DCM: create, listen, accept, connect, close, call', section: S_CONNECT, kind: 'kos',
+    floor: 'kos.realm.async', peers: ['connect.static'], run: (c) => connectDcm(c, BASE) });
+  add({ id: 'kos.connect.kncm', name: 'KnCmConnect, KnCmListen, KnCmAccept, call, close', section: S_CONNECT, kind: 'kos',
+    floor: 'kos.realm.async', peers: ['connect.static'], run: (c) => connectKnCm(c, BASE) });
+  add({ id: 'connect.static', name: 'static channel: ServiceLocatorConnect, call', section: S_CONNECT, kind: 'peer',
+    run: (c) => connectStatic(c, BASE) });
   return list;
 }
 
 /** Section titles in display order. */
-export const SECTIONS = [S_W2W, S_PEERS, S_SIZE, S_REALM, S_MAIN, S_MANY, S_SCALE, S_GEN, S_CODEC];
+export const SECTIONS = [S_W2W, S_PEERS, S_SIZE, S_REALM, S_MAIN, S_MANY, S_SCALE, S_GEN, S_CODEC, S_CAPS, S_CAPS_REALM, S_CONNECT];
 
 /**
  * The scenarios `filter` selects (matched against id and name), plus the floors and peers their

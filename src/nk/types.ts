@@ -147,6 +147,13 @@ function u32Of(fn: string, arg: string, v: unknown): number {
   return v;
 }
 
+function maskOf(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) {
+    throw new TypeError(`${fn}: ${arg} must be a 32-bit mask (an integer from -0x80000000 to 0xFFFFFFFF), got ${typeof v} ${String(v)}`);
+  }
+  return v >>> 0;
+}
+
 function descOf(fn: string, desc: unknown): nk_handle_desc_t {
   if (desc === null || typeof desc !== 'object') {
     throw new TypeError(`${fn}: desc must be an nk_handle_desc_t ({ handle, rights, badge, flags }), got ${desc === null ? 'null' : typeof desc}`);
@@ -162,7 +169,7 @@ function descOf(fn: string, desc: unknown): nk_handle_desc_t {
 export function nk_handle_desc(handle: Handle, rights: nk_rights_t = RIGHTS_SAME, badge: Handle = 0): nk_handle_desc_t {
   return {
     handle: u32Of('nk_handle_desc', 'handle', handle),
-    rights: u32Of('nk_handle_desc', 'rights', rights),
+    rights: maskOf('nk_handle_desc', 'rights', rights),
     badge: u32Of('nk_handle_desc', 'badge', badge),
     flags: 0,
   };
