@@ -12,7 +12,7 @@ import {
   H_HANDLES, H_REVOKED, TB_PROCS, TB_THREADS, TB_OBJECTS, TB_SLOTS, TB_SUBS, TB_EVENTS, TB_NAMES,
   TB_ENDPOINTS, PROC_SIZE, OBJ_SIZE, SLOT_SIZE, SUB_SIZE, EVENT_SIZE, NAME_SIZE, HANDLE_SIZE, P_STATE,
   PS_FREE, K_BADGE, K_NOTICE, K_USER, K_LISTENER, K_CHANNEL, K_SYNC, K_TASK, K_CALLABLE, H_HEAP_TOP,
-  T_STATE, T_STAGE_CAP, TS_FREE,
+  T_STATE, T_STAGE, T_STAGE_CAP, TS_FREE, H_FREELISTS, P_ALLOCS,
 } from './layout';
 import { tableLive } from './table';
 import { slotsKept } from './slots';
@@ -58,21 +58,31 @@ function hashBytes(h: u32, at: u32, bytes: u32): u32 {
 /**
  * FNV-1a of the kernel's state: the fixed part (but the lock line, the admin record and the
  * scratch area, which change without changing kernel state), every record of every table made
- * so far, and every process's handle table.
+ * so far, and every process's handle table. The heap's bookkeeping (its top, its free lists, a
+ * process's list of blocks P_ALLOCS) and a thread's staging buffer (T_STAGE, T_STAGE_CAP) are
+ * left out: they say where the kernel keeps memory, not what it holds, and they move without a
+ * change of state (a thread gives staging above STAGE_KEEP back to the heap after its call,
+ * possibly while another process takes a digest). kernel.memory() reports them.
  */
 export function digest(): u32 {
   let h: u32 = 0x811c9dc5;
-  h = hashBytes(h, KBASE, LOCK_ADDR - KBASE);
+  h = hashBytes(h, KBASE, H_HEAP_TOP);
+  h = hashBytes(h, KBASE + H_HEAP_TOP + 4, H_FREELISTS - H_HEAP_TOP - 4);
+  h = hashBytes(h, KBASE + H_FREELISTS + 128, LOCK_ADDR - KBASE - H_FREELISTS - 128);
   h = hashBytes(h, DIRS, TABLES_END - DIRS);
   let n = made(TB_PROCS);
   for (let i: u32 = 0; i < n; i++) {
-    h = hashBytes(h, proc(i), PROC_SIZE);
+    h = hashBytes(h, proc(i), P_ALLOCS);
+    h = hashBytes(h, proc(i) + P_ALLOCS + 4, PROC_SIZE - P_ALLOCS - 4);
     if (load<i32>(proc(i) + P_STATE) == PS_FREE) continue;
     const slots = handlesMade(i);
     for (let s: u32 = 0; s < slots; s++) h = hashBytes(h, hent(i, s), HANDLE_SIZE);
   }
   n = made(TB_THREADS);
-  for (let i: u32 = 0; i < n; i++) h = hashBytes(h, thread(i), THREAD_SIZE);
+  for (let i: u32 = 0; i < n; i++) {
+    h = hashBytes(h, thread(i), T_STAGE);
+    h = hashBytes(h, thread(i) + T_STAGE_CAP + 4, THREAD_SIZE - T_STAGE_CAP - 4);
+  }
   n = made(TB_OBJECTS);
   for (let i: u32 = 0; i < n; i++) h = hashBytes(h, obj(i), OBJ_SIZE);
   n = made(TB_SLOTS);

@@ -12,7 +12,7 @@ export type { Handle, nk_iid_t, nk_mid_t, nk_err_t, TaskId, Tid, nk_rights_t, nk
 export type { EventDesc } from './notice_calls.js';
 export type { KosTask } from './task.js';
 export type { DcmHandle, DcmPubStatus } from './dcm/constants.js';
-export type { KernelStats } from './kernel.js';
+export type { KernelStats, KernelMemory } from './kernel.js';
 export type { NkTypedArray, NkElementType } from './nk/arena.js';
 export type { NkMessageField } from './nk/message_layout.js';
 export type {

@@ -22,8 +22,12 @@ import type { IdlInterface } from './nk/idl_layout.js';
 
 export type { KernelOptions } from './kernel_options.js';
 
-/** kernel.stats(): the kernel's counts, by name (abi/kernel.mjs `stats` lists them). */
-export type KernelStats = { readonly [K in (typeof STAT_NAMES)[number]]: number };
+type StatName = (typeof STAT_NAMES)[number];
+type MemoryName = Extract<StatName, `${string}Bytes`>;
+/** kernel.stats(): the kernel's counts, by name (abi/kernel.mjs `stats` lists them, but the *Bytes). */
+export type KernelStats = { readonly [K in Exclude<StatName, MemoryName>]: number };
+/** kernel.memory(): the kernel memory's size and use, in bytes. */
+export type KernelMemory = { readonly [K in MemoryName | 'memoryBytes']: number };
 export type { Endpoints } from './static_channels.js';
 
 export interface ProcessOptions {
@@ -313,11 +317,30 @@ export class Kernel {
    * has ended they return to the counts of a fresh kernel (tests assert it).
    */
   stats(): KernelStats {
-    this.open('stats');
+    return this.readStats('stats', false) as KernelStats;
+  }
+
+  /**
+   * The kernel memory: its size (`memoryBytes`, the shared wasm memory; it only grows), the
+   * heap's high-water mark (`heapBytes`: table chunks, `process.alloc` buffers, staging, taken
+   * from the top) and the staging buffers threads hold now (`stagingBytes`). Not counts of live
+   * objects: memory taken for a table chunk or a staging buffer stays with the kernel for reuse.
+   */
+  memory(): KernelMemory {
+    const out = this.readStats('memory', true) as Record<string, number>;
+    out.memoryBytes = this.core.memory.buffer.byteLength;
+    return out as unknown as KernelMemory;
+  }
+
+  /** k_stats' counters: the counts of objects, or the memory figures (names ending in Bytes). */
+  private readStats(fn: string, memory: boolean): Record<string, number> {
+    this.open(fn);
     this.core.sys(SYS.k_stats, ADMIN);
     const out = {} as Record<string, number>;
-    STAT_NAMES.forEach((name, i) => { out[name] = this.core.field(STATS, i * 4); });
-    return out as unknown as KernelStats;
+    STAT_NAMES.forEach((name, i) => {
+      if (name.endsWith('Bytes') === memory) out[name] = this.core.field(STATS, i * 4);
+    });
+    return out;
   }
 
   /** The live process named `name`, if any. */

@@ -82,12 +82,12 @@ test('a staging buffer above 16 KiB goes back to the kernel heap after the call,
   const p = await pair();
   await roundTrips(p, 1, 64 * 1024);
   await roundTrips(p, 1, 100);
-  const first = p.kernel.stats();
+  const first = p.kernel.memory();
   // each thread keeps at most STAGE_KEEP (16 KiB) between calls
   assert.ok(first.stagingBytes <= 2 * abi.limits.STAGE_KEEP[0], `staging held after a 64 KiB call: ${first.stagingBytes}`);
   await roundTrips(p, 20, 64 * 1024);
   await roundTrips(p, 20, 100);
-  const later = p.kernel.stats();
+  const later = p.kernel.memory();
   assert.ok(later.stagingBytes <= 2 * abi.limits.STAGE_KEEP[0], `staging held: ${later.stagingBytes}`);
   assert.is(later.heapBytes, first.heapBytes, 'forty more calls of sizes seen before took no new heap memory');
 });

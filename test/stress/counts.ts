@@ -12,7 +12,7 @@ export type Counts = Record<string, number>;
 
 /** Bytes of kernel memory. */
 export function memoryBytes(kernel: Kernel): number {
-  return (kernel as unknown as { core: { memory: WebAssembly.Memory } }).core.memory.buffer.byteLength;
+  return kernel.memory().memoryBytes;
 }
 
 export function tableCounts(kernel: Kernel): Counts {

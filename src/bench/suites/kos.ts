@@ -40,9 +40,9 @@ export interface WorkersShape {
 
 /** The kernel's memory figures, added to a kos-ipc row. */
 function memoryOf(k: Kernel, m: Measurement): Measurement {
-  const st = k.stats() as unknown as Record<string, number>;
-  m.kernel_heap_bytes = st.heapBytes ?? null;
-  m.staging_bytes = st.stagingBytes ?? null;
+  const mem = k.memory();
+  m.kernel_heap_bytes = mem.heapBytes;
+  m.staging_bytes = mem.stagingBytes;
   return m;
 }
 
