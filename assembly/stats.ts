@@ -5,7 +5,7 @@ import {
   LOCK_ADDR, STAT_PROCESSES, STAT_THREADS, STAT_OBJECTS, STAT_HANDLES, STAT_BADGES, STAT_NOTICES,
   STAT_SUBSCRIPTIONS, STAT_EVENTS, STAT_SLOTS, STAT_USER_OBJECTS, STAT_LISTENERS, STAT_CHANNELS,
   STAT_SYNC_OBJECTS, STAT_TASKS, STAT_CALLABLES, STAT_REVOKED_HANDLES, STAT_HEAP_BYTES, STAT_STAGING_BYTES,
-  THREAD_SIZE, KERNEL_END,
+  THREAD_SIZE, KERNEL_END, T_CELL,
 } from './abi';
 import {
   KBASE, DIRS, TABLES_END, hdr, made, proc, thread, obj, slot, sub, event, nameEntry, endpointEntry,
@@ -62,7 +62,9 @@ function hashBytes(h: u32, at: u32, bytes: u32): u32 {
  * process's list of blocks P_ALLOCS) and a thread's staging buffer (T_STAGE, T_STAGE_CAP) are
  * left out: they say where the kernel keeps memory, not what it holds, and they move without a
  * change of state (a thread gives staging above STAGE_KEEP back to the heap after its call,
- * possibly while another process takes a digest). kernel.memory() reports them.
+ * possibly while another process takes a digest). kernel.memory() reports them. So is a
+ * thread's wait cell (T_CELL), which its waiter moves from 0 to 2 when it stops spinning and
+ * sleeps.
  */
 export function digest(): u32 {
   let h: u32 = 0x811c9dc5;
@@ -80,7 +82,7 @@ export function digest(): u32 {
   }
   n = made(TB_THREADS);
   for (let i: u32 = 0; i < n; i++) {
-    h = hashBytes(h, thread(i), T_STAGE);
+    h = hashBytes(h, thread(i) + T_CELL + 4, T_STAGE - T_CELL - 4);
     h = hashBytes(h, thread(i) + T_STAGE_CAP + 4, THREAD_SIZE - T_STAGE_CAP - 4);
   }
   n = made(TB_OBJECTS);
