@@ -503,6 +503,8 @@ export function k_alloc(tid: u32, bytes: u32): i32 {
   if (t < 0) return -t;
   const a = heapAlloc(procOf(t), bytes == 0 ? 1 : bytes);
   if (a == 0) return leave(ST_NO_MEMORY);
+  // a reused block holds what its last owner left (another process's message, a name)
+  memory.fill(a, 0, bytes);
   result(rec(t), 0, a);
   return leave(ST_OK);
 }

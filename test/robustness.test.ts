@@ -132,4 +132,21 @@ test('a call whose plain buffers do not fit in kernel memory returns rcOutOfMemo
   await kernel.shutdown();
 });
 
+
+test('process.alloc returns zeros, even from memory another process filled and freed', async () => {
+  const kernel = await newKernel();
+  const a = kernel.createProcess('Writer'), b = kernel.createProcess('Reader');
+  for (const size of [16, 1000, 70000]) {
+    const mine = a.alloc(size);
+    mine.fill(0xA5);
+    is(a.free(mine), rcOk);
+    const got = b.alloc(size);
+    assert.is(got.length, size);
+    assert.ok(got.every((v) => v === 0), `a ${size}-byte buffer holds what the writer left`);
+    assert.is(got.byteOffset, mine.byteOffset, 'the block was reused (the check above can fail)');
+    is(b.free(got), rcOk);
+  }
+  await kernel.shutdown();
+});
+
 test.run();

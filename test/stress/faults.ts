@@ -123,6 +123,7 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
   const recoveries = watchLockRecoveries(kernel);
   let serving = true;
   let collector: Promise<void> | undefined;
+  let probe: ReturnType<typeof startSchedulingProbe> | undefined;
   try {
     const main = kernel.createProcess('Main');
     const servers = ['SrvA', 'SrvB'], clients = ['CliA', 'CliB'];
@@ -169,7 +170,7 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
       return [...reports.get(k)!.values()];
     };
 
-    const probe = startSchedulingProbe();
+    probe = startSchedulingProbe();
     let k = 0;
     for (let round = 0; round < o.victims; round++) {
       const kind = rng.pick(['server', 'server', 'client', 'client', 'hammer'] as const);
@@ -215,6 +216,7 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
       o.progress.tick('faults', round + 1, o.victims, `${blocked.length} blocked peers, slowest ${Math.max(0, ...blocked).toFixed(1)} ms`);
     }
     f.oversleep = await probe.stop();
+    probe = undefined;
     if (f.baseline) {
       f.final = await quietCounts();
       f.countsChanged = countsDiffer(f.baseline, f.final);
@@ -225,6 +227,8 @@ export async function faults(o: FaultOptions): Promise<FaultFigures> {
     if (e instanceof Hang) f.hangs++; else f.crashes++;
     fail(e instanceof Error ? e.message : String(e));
   } finally {
+    // a missed figure must still end the run: the probe's thread would keep Node alive
+    await probe?.stop();
     await kernel.shutdown();
     await collector;
   }
