@@ -159,6 +159,23 @@ export function waitAsync(core: Core, th: Thread, timeoutMs: number, crossRealm:
   return false;
 }
 
+/**
+ * Realm of `core` is about to have its first worker: from now on a completer may run in another
+ * realm, whose `wake` import cannot reach this realm. Every Async wait armed until now (without
+ * Atomics.waitAsync) also starts watching its cell, so a worker's completion settles it.
+ */
+export function becomeCrossRealm(core: Core): void {
+  if (core.crossRealm) return;
+  core.crossRealm = true;
+  for (const w of core.wakers) {
+    const th = w as Thread | undefined;
+    if (th === undefined || th.done === null) continue;
+    const f = Atomics.waitAsync(core.i32, th.cell, CELL_SLEEPING);
+    // not-equal: completed between the arming and now; the watcher settles it in a microtask
+    watchFutex(th, f.async ? f.value : Promise.resolve(), th.waitSeq);
+  }
+}
+
 function onTimer(th: Thread): void {
   th.timer = undefined;
   if (th.done === null) return;

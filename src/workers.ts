@@ -7,6 +7,7 @@
  */
 import { SYS, ADMIN, ADMIN_RECORD, ST_OK } from './abi.js';
 import type { Core } from './core.js';
+import { becomeCrossRealm } from './wait.js';
 import type { Process } from './process.js';
 import type { Platform, ProcessExit, WorkerBoot, WorkerHandle } from './platform/types.js';
 
@@ -67,7 +68,7 @@ export class Workers {
     const { core } = this.host;
     const st = core.sys(SYS.k_thread_alloc, ADMIN, p.index, realm);
     if (st !== ST_OK) throw new Error(`spawn: the kernel's thread table is full (status ${st})`);
-    this.host.core.crossRealm = true;
+    becomeCrossRealm(this.host.core);
     return {
       module: this.host.module, memory: core.memory, realm, proc: p.index, taskId: p.taskId,
       tid: core.res(ADMIN_RECORD, 0), rec: core.res(ADMIN_RECORD, 1), name: p.name,

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kernel, rcOk } from 'kos-ipc';
-import { outMsg, inMsg, valueOf, fixture, newKernel, shutdownAll } from './helpers.js';
+import { outMsg, inMsg, valueOf, fixture, newKernel, shutdownAll, sleep } from './helpers.js';
 
 test.after.each(shutdownAll);
 
@@ -68,6 +68,27 @@ test('the debug build of the core (assertions kept) serves the same echo across 
   ]);
   const exit = await client.exited;
   assert.equal(exit, { code: 0 }, String(exit.error));
+  await kernel.shutdown();
+});
+
+test('an in-realm RecvAsync started before any worker exists is answered by a worker client spawned later', async () => {
+  const kernel = await newKernel();
+  const server = kernel.createProcess('Server');
+  // an in-realm client's channel makes the server's endpoint exist before the worker does
+  kernel.connect(kernel.createProcess('Other'), server, 'echo');
+  kernel.connect('Client', server, 'echo');
+  const sh = server.ServiceLocatorRegister('echo');
+  // the wait is armed while the realm is alone: no worker can complete it yet
+  const req = inMsg();
+  const waiting = server.RecvAsync(sh, req.hdr);
+  const client = await kernel.spawn('Client', fixture('echo_client'), { args: ['0', '3'] });
+  for (let n = 0; n < 3; n++) {
+    const got = await Promise.race([n === 0 ? waiting : server.RecvAsync(sh, req.hdr), sleep(10000).then(() => 'no request in 10 s')]);
+    assert.is(got, rcOk, `request ${n}`);
+    const answer = outMsg(valueOf(req) + 1);
+    assert.is(server.Reply(sh, answer.hdr), rcOk);
+  }
+  assert.equal(await client.exited, { code: 0 });
   await kernel.shutdown();
 });
 
