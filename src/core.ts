@@ -61,6 +61,14 @@ export class Core {
   sleeps = 0;
   /** True while the core's `wake` import runs a waker: code then must not enter the core. */
   inWake = false;
+  /** Async waits of this realm armed now (wait.ts waitAsync, settle). */
+  armed = 0;
+  /**
+   * Told when this realm goes from no armed Async wait to one (true) and back (false): a Node
+   * worker keeps its event loop alive meanwhile, as Atomics.waitAsync does not
+   * (platform/node_worker.ts). Null where nothing needs it.
+   */
+  keepAlive: ((on: boolean) => void) | null = null;
   /** The caller id for realm-level calls (k_thread_alloc): ADMIN, or a worker's boot Tid. */
   home = ADMIN;
   /** The record where realm-level calls' results go: ADMIN_RECORD, or the boot thread's. */

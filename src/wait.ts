@@ -121,6 +121,7 @@ export function settle(th: Thread, completed: boolean): void {
   th.done = null;
   th.waitSeq++;
   const core = th.core!;
+  if (--core.armed === 0 && core.keepAlive !== null) core.keepAlive(false);
   const slot = th.tid & TID_INDEX_MASK;
   if (core.wakers[slot] === th) core.wakers[slot] = undefined;
   if (th.timer !== undefined) { clearTimeout(th.timer); th.timer = undefined; }
@@ -150,6 +151,7 @@ export function waitAsync(core: Core, th: Thread, timeoutMs: number, crossRealm:
   }
   th.core = core;
   th.done = done;
+  if (core.armed++ === 0 && core.keepAlive !== null) core.keepAlive(true);
   core.wakers[th.tid & TID_INDEX_MASK] = th;
   if (futex !== undefined) watchFutex(th, futex, th.waitSeq);
   if (timeoutMs !== Infinity) {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Kernel, rcOk } from 'kos-ipc';
+import { Kernel, rcOk, INVALID_HANDLE } from 'kos-ipc';
 import { outMsg, inMsg, valueOf, fixture, newKernel, shutdownAll, sleep } from './helpers.js';
 
 test.after.each(shutdownAll);
@@ -89,6 +89,23 @@ test('an in-realm RecvAsync started before any worker exists is answered by a wo
     assert.is(server.Reply(sh, answer.hdr), rcOk);
   }
   assert.equal(await client.exited, { code: 0 });
+  await kernel.shutdown();
+});
+
+test('a worker whose module only awaits RecvAsync stays alive until its calls come, then ends with code 0', async () => {
+  const kernel = await newKernel();
+  const main = kernel.createProcess('Main');
+  kernel.connect(main, 'Server', 'echo');
+  const server = await kernel.spawn('Server', fixture('async_server'), { args: ['2'] });
+  await sleep(300); // the worker's event loop holds nothing but the wait
+  assert.not.ok(server.hasEnded, 'the worker ended while its RecvAsync waited');
+  const ch = main.ServiceLocatorConnect('echo');
+  for (const v of [7, 8]) {
+    const reply = inMsg();
+    assert.is(await main.CallExAsync(ch, outMsg(v).hdr, reply.hdr, 5000, INVALID_HANDLE), rcOk);
+    assert.is(valueOf(reply), v + 1);
+  }
+  assert.equal(await server.exited, { code: 0 });
   await kernel.shutdown();
 });
 

@@ -156,8 +156,5 @@ async function watchNotices() {
   log(`provider: KnHandleClose(listener) -> ${retcodeName(KnHandleClose(handle))}; the provider ends`);
 }
 
-/* Node ends a worker whose event loop is empty, and the waits of the Async calls
- * (Atomics.waitAsync) do not count: a timer keeps the provider alive while both loops run. */
-const alive = setInterval(() => {}, 1 << 30);
+/* The worker stays alive while an Async call of its process waits, then ends with its loops. */
 await Promise.all([serve(), watchNotices()]);
-clearInterval(alive);

@@ -32,6 +32,11 @@ function syntaxLocation(url: string): string | undefined {
 
 const p = await bootWorker(boot, true);
 p.core!.onFirstCall = start;
+// Node ends a worker whose event loop is empty, and Atomics.waitAsync does not count: while an
+// Async call of this process waits, a timer that never fires is referenced.
+const alive = setInterval(() => undefined, 0x7fffffff);
+alive.unref();
+p.core!.keepAlive = (on) => { if (on) alive.ref(); else alive.unref(); };
 send({ type: 'ready' });
 try {
   await import(boot.moduleUrl);
