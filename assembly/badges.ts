@@ -42,7 +42,3 @@ export function zoneLeave(b: u32): bool {
   return true;
 }
 
-/** Handles counting in badge `b`'s zone. */
-export function zoneCount(b: u32): u32 {
-  return load<u32>(obj(b) + O_ZONE);
-}

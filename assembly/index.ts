@@ -15,7 +15,7 @@ import { lockOwner, lockRelease, lockSteal } from './lock';
 import { threadIndex, threadAlloc, threadStage, threadsUseBuffer, tidOf, rewakeCompleted } from './threads';
 import { heapAlloc, heapFree, heapOwns, heapCapacity } from './heap';
 import {
-  handleAlloc, handleInstall, handleLookup, handlesFree, handleSlot, hid, hent, ANY_KIND, INVALID_HANDLE,
+  handleAlloc, handleInstall, handleLookup, handlesFree, handleSlot, hid, hent, ANY_KIND, INVALID_HANDLE, handleTableFree,
 } from './handles';
 import { objsFree } from './objects';
 import {
@@ -64,7 +64,7 @@ export function k_init(who: u32, key: u32): i32 {
   if (who != ADMIN) return ST_BAD_ARG;
   // the memory map of layout.ts must agree with abi/kernel.mjs
   if (LOCK_ADDR != L.KBASE + L.HDR_SIZE || ADMIN_RECORD != LOCK_ADDR + L.LOCK_LINE ||
-      SCRATCH != ADMIN_RECORD + L.ADMIN_RECORD_SIZE || L.TABLES_END > KERNEL_END || L.T_END > THREAD_SIZE) return ST_BAD_ARG;
+      SCRATCH != ADMIN_RECORD + L.ADMIN_RECORD_SIZE || L.FIXED_END > KERNEL_END || L.T_END > THREAD_SIZE) return ST_BAD_ARG;
   if ((<u64>memory.size() << 16) < <u64>KERNEL_END) return ST_NO_MEMORY;
   memory.fill(L.KBASE, 0, KERNEL_END - L.KBASE);
   store<u32>(L.hdr(L.H_KEY), key);
@@ -80,7 +80,7 @@ export function k_proc_create(who: u32, realm: u32, cls: u32): i32 {
   const pi = procAlloc(realm, cls);
   if (pi < 0) return leave(ST_QUOTA);
   const p = <u32>pi;
-  if (!handlesFree(p, 1)) { procFree(p); return leave(ST_NO_MEMORY); }
+  if (!handlesFree(p, 1)) { handleTableFree(p); procFree(p); return leave(ST_NO_MEMORY); } // handlesFree may have made the directory
   taskCreate(p);
   result(ADMIN_RECORD, 0, p);
   result(ADMIN_RECORD, 1, load<u32>(L.proc(p) + L.P_TASK));

@@ -17,7 +17,8 @@
 //   DIRS        | table directories          |  chunk addresses of every growable table
 //   RULES       | policy rules               |  MAX_RULES x 16 B
 //   SHAPES      | message shapes             |  4 B per process + MAX_SHAPES x 192 B (shapes.ts)
-//   TABLES_END  +----------------------------+  must not pass KERNEL_END (k_init checks)
+//   CAPS_SEEN   | descriptors being delivered|  MAX_NCAPS x 12 B (transfer.ts)
+//   FIXED_END   +----------------------------+  must not pass KERNEL_END (k_init checks)
 //   KERNEL_END  +----------------------------+  0x0010_0000
 //               | heap: table chunks (never  |  chunks are bumped off the top; process.alloc
 //               | freed), process.alloc and  |  buffers and staging buffers are size-classed
@@ -27,7 +28,7 @@
 import {
   LOCK_ADDR, ADMIN_RECORD, SCRATCH, SCRATCH_SIZE, MAX_PROCS, MAX_THREADS, MAX_OBJECTS, MAX_SLOTS,
   MAX_SUBSCRIPTIONS, MAX_EVENTS, MAX_NAMES, MAX_ENDPOINTS, MAX_RULES, MAX_SHAPES, T_HOST_END,
-  THREAD_SIZE, T_STATUS,
+  THREAD_SIZE, T_STATUS, MAX_NCAPS,
 } from './abi';
 
 export const KBASE: u32 = 0x40000;
@@ -98,6 +99,14 @@ export const SHAPES: u32 = RULES + MAX_RULES * RULE_SIZE;
 export const SHAPE_RECORDS: u32 = SHAPES + MAX_PROCS * 4;
 
 export const TABLES_END: u32 = SHAPE_RECORDS + MAX_SHAPES * SHAPE_SIZE;
+
+// What capsCheck resolved for each descriptor of the message being delivered (transfer.ts): the
+// sender's handle id, the rights asked, the badge object (+ 1). Used under the kernel lock only,
+// between the check and the delivery of one message, so a sender that rewrites its descriptors
+// meanwhile (an in-place buffer, another thread) cannot change what is delivered.
+export const CAPS_SEEN: u32 = TABLES_END;
+export const CAPS_SEEN_SIZE: u32 = 12;
+export const FIXED_END: u32 = CAPS_SEEN + MAX_NCAPS * CAPS_SEEN_SIZE;
 
 // ---- process record ------------------------------------------------------------------------
 export const P_STATE: u32 = 0;   // PS_FREE, PS_ALIVE or PS_DYING (no new syscalls)

@@ -50,7 +50,3 @@ export function objCount(kind: i32): u32 {
   return load<u32>(hdr(H_KINDS) + (<u32>kind << 2));
 }
 
-/** The kind of live object `i`. */
-export function objKind(i: u32): i32 {
-  return load<i32>(obj(i) + O_KIND);
-}

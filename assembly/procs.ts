@@ -30,7 +30,3 @@ export function procFree(p: u32): void {
   tableFree(TB_PROCS, DIR_PROCS, PROC_BITS, PROC_SIZE, p, P_LINK);
 }
 
-/** Processes alive or ending. */
-export function procsLive(): u32 {
-  return tableLive(TB_PROCS);
-}

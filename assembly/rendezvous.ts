@@ -137,7 +137,7 @@ function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   }
   memory.copy(dst, src, clen);
   if (alen != 0) memory.copy(load<u32>(ra + T_IN_A), load<u32>(ta + T_OUT_A), alen);
-  if (ncaps != 0) capsDeliver(p, rp, src, dst, ncaps);
+  if (ncaps != 0) capsDeliver(rp, dst, ncaps);
   if (iid != ANY_IID) {
     // the caller's handle may have been closed or revoked while the call was queued
     const h = load<u32>(ta + T_CALL_HID) - 1;
@@ -302,7 +302,7 @@ export function sysReply(t: u32, h: u32, oc: u32, oclen: u32, oa: u32, oalen: u3
   const dst = load<u32>(ca + T_IN_C);
   memory.copy(dst, oc, clen);
   if (oalen != 0) memory.copy(load<u32>(ca + T_IN_A), oa, oalen);
-  if (ncaps != 0) capsDeliver(p, client, oc, dst, ncaps);
+  if (ncaps != 0) capsDeliver(client, dst, ncaps);
   store<u32>(ca + T_RX_CLEN, clen);
   store<u32>(ca + T_RX_ALEN, oalen);
   complete(c, ST_OK);

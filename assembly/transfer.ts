@@ -13,11 +13,13 @@
 // the DEREFERENCED flag (docs/semantics.md section 12).
 
 import {
-  MAX_NCAPS, OCAP_RIGHTS_SAME, NK_MESSAGE_SIZE, NK_OFF_NCAPS, NK_OFF_SIZE, NK_HANDLE_DESC_SIZE, NK_HD_HANDLE,
-  NK_HD_RIGHTS, NK_HD_BADGE, NK_HD_FLAGS, OCAP_HANDLE_TRANSFER, ST_OK, ST_INVALID_MSG,
+  MAX_NCAPS, OCAP_RIGHTS_SAME, NK_MESSAGE_SIZE, NK_OFF_NCAPS, NK_HANDLE_DESC_SIZE, NK_HD_HANDLE,
+  NK_HD_RIGHTS, NK_HD_BADGE, NK_HD_FLAGS, OCAP_HANDLE_TRANSFER, ST_OK,
   ST_TRANSFER_DENIED, ST_QUOTA,
 } from './abi';
-import { obj, O_OWNER, O_SID, K_BADGE, HE_OBJ, HE_RIGHTS, HE_PARENT, HE_BADGE, HE_ZONE } from './layout';
+import {
+  obj, O_OWNER, O_SID, K_BADGE, HE_OBJ, HE_RIGHTS, HE_PARENT, HE_BADGE, HE_ZONE, CAPS_SEEN, CAPS_SEEN_SIZE,
+} from './layout';
 import {
   handleLookup, handleSlot, handlesFree, handleInstall, hid, hidEntry, hidProc, hidValue, hent,
   ANY_KIND, INVALID_HANDLE,
@@ -102,12 +104,16 @@ export function callableKey(r: u32, h: u32, callable: u32): u32 {
   return load<u32>(obj(callable) + O_OWNER) == r + 1 ? contextKey(callable) : 0;
 }
 
+/** Where capsCheck keeps what it resolved for descriptor `i` (layout.ts CAPS_SEEN). */
+// @ts-ignore: decorator
+@inline function seen(i: u32): u32 { return CAPS_SEEN + i * CAPS_SEEN_SIZE; }
+
 /**
  * Checks the `n` descriptors of message `c` sent by process `p` to process `r`: every handle a
  * live handle of `p` (ST_BAD_HANDLE, ST_REVOKED) with OCAP_HANDLE_TRANSFER and at least the
  * rights asked (ST_TRANSFER_DENIED), every badge INVALID_HANDLE or a badge handle of `p`
  * (ST_BAD_HANDLE, ST_REVOKED, ST_WRONG_TYPE), and room in `r`'s table for the new handles
- * (ST_QUOTA). Nothing changes.
+ * (ST_QUOTA). Nothing changes but CAPS_SEEN, where what it resolved waits for capsDeliver.
  */
 export function capsCheck(p: u32, r: u32, c: u32, n: u32): i32 {
   let fresh: u32 = 0;
@@ -116,31 +122,36 @@ export function capsCheck(p: u32, r: u32, c: u32, n: u32): i32 {
     const v = load<u32>(d + NK_HD_HANDLE);
     const o = handleLookup(p, v, ANY_KIND, 0);
     if (o < 0) return -o;
-    const e = hent(p, <u32>handleSlot(p, v));
-    const held = load<u32>(e + HE_RIGHTS);
+    const h = hid(p, <u32>handleSlot(p, v));
+    const held = load<u32>(hidEntry(h) + HE_RIGHTS);
     const asked = rightsAsked(d, held);
     if ((held & OCAP_HANDLE_TRANSFER) == 0 || (asked & ~held) != 0) return ST_TRANSFER_DENIED;
     const bv = load<u32>(d + NK_HD_BADGE);
+    let badge: u32 = 0;
     if (bv != INVALID_HANDLE && bv != 0) {
       const b = handleLookup(p, bv, K_BADGE, 0);
       if (b < 0) return -b;
+      badge = <u32>b + 1;
     }
-    if (ancestorIn(r, hid(p, <u32>handleSlot(p, v))) == 0) fresh++;
+    if (ancestorIn(r, h) == 0) fresh++;
+    store<u32>(seen(i), h);
+    store<u32>(seen(i) + 4, asked);
+    store<u32>(seen(i) + 8, badge);
   }
   if (fresh != 0 && !handlesFree(r, fresh)) return ST_QUOTA;
   return ST_OK;
 }
 
 /**
- * Delivers the descriptors of message `src` (sent by `p`, checked by capsCheck just before,
- * under the same lock) into `dst`, the receiver `r`'s copy of it: transfers and dereferences.
+ * Delivers the `n` descriptors capsCheck resolved just before, under the same lock, into `dst`,
+ * the receiver `r`'s copy of the message: transfers and dereferences. The sender's copy is not
+ * read again.
  */
-export function capsDeliver(p: u32, r: u32, src: u32, dst: u32, n: u32): void {
+export function capsDeliver(r: u32, dst: u32, n: u32): void {
+  store<u32>(dst + NK_OFF_NCAPS, n);
   for (let i: u32 = 0; i < n; i++) {
-    const d = desc(src, i), out = desc(dst, i);
-    const v = load<u32>(d + NK_HD_HANDLE);
-    const h = hid(p, <u32>handleSlot(p, v));
-    const rights = rightsAsked(d, load<u32>(hidEntry(h) + HE_RIGHTS));
+    const out = desc(dst, i);
+    const h = load<u32>(seen(i)), rights = load<u32>(seen(i) + 4), badge = load<u32>(seen(i) + 8);
     const anc = ancestorIn(r, h);
     if (anc != 0) {
       store<u32>(out + NK_HD_HANDLE, hidValue(anc - 1));
@@ -150,15 +161,12 @@ export function capsDeliver(p: u32, r: u32, src: u32, dst: u32, n: u32): void {
       continue;
     }
     const se = hidEntry(h);
-    const o = load<u32>(se + HE_OBJ) - 1;
-    const nv = handleInstall(r, o, rights, h + 1);
+    const nv = handleInstall(r, load<u32>(se + HE_OBJ) - 1, rights, h + 1);
     const ne = hent(r, <u32>handleSlot(r, nv));
-    const bv = load<u32>(d + NK_HD_BADGE);
     let zone = load<u32>(se + HE_ZONE);
-    if (bv != INVALID_HANDLE && bv != 0) {
-      const b = <u32>handleLookup(p, bv, K_BADGE, 0);
-      store<u32>(ne + HE_BADGE, b + 1);
-      zone = b + 1;
+    if (badge != 0) {
+      store<u32>(ne + HE_BADGE, badge);
+      zone = badge;
     }
     if (zone != 0) {
       store<u32>(ne + HE_ZONE, zone);
@@ -178,9 +186,4 @@ export function capsCarry(p: u32, c: u32, n: u32, sid: u32): bool {
     if (o >= 0 && load<u32>(obj(<u32>o) + O_SID) == sid) return true;
   }
   return false;
-}
-
-/** Checks the descriptor region of message `c` (`size` field already checked): ST_OK or ST_INVALID_MSG. */
-export function capsShape(c: u32): i32 {
-  return capsOf(c, load<u32>(c + NK_OFF_SIZE)) < 0 ? ST_INVALID_MSG : ST_OK;
 }
