@@ -2,7 +2,7 @@
  * cm_api.h for one process in this realm: KnCmConnect, KnCmListen, KnCmAccept and KnCmDrop,
  * the kernel's connection manager (assembly/cm.ts). Connect and Listen wait (blocking, or
  * Async): the core queues the thread and returns ST_WOULD_BLOCK; after the wake, a Connect is
- * over (k_finish gives its status), a Listen asks again with the time left, since another
+ * over (its status is in the thread's record: wait.ts finish), a Listen asks again with the time left, since another
  * thread of the server may have accepted the request it was woken for. docs/dcm.md describes
  * the behaviour ("The kernel's connection manager").
  * @internal
@@ -12,7 +12,7 @@ import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import { withThread, take, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
-import { waitBlocking, waitAsync } from './wait.js';
+import { waitBlocking, waitAsync, finish } from './wait.js';
 import { toRetcode } from './status.js';
 import { handleArg, u32Arg, timeoutArg, stringArg } from './args.js';
 import { outArg } from './out.js';
@@ -69,9 +69,6 @@ interface Waiting {
   done(core: Core, th: Thread): void;
 }
 
-function afterWake(core: Core, th: Thread, completed: boolean): number {
-  return completed ? core.sys(SYS.k_finish, th.tid) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
-}
 
 /** The Retcode of a call that ended with `st` (`waited`: it waited first). */
 function settle(p: IpcProcess, fn: string, core: Core, th: Thread, st: number, waited: boolean, w: Waiting, async: boolean): Retcode {
@@ -103,7 +100,7 @@ function blocking(p: IpcProcess, fn: string, timeout: number, w: Waiting): Retco
       let st = w.start(core, th, rest > 0, true);
       if (st === ST_WOULD_BLOCK) {
         waited = true;
-        st = afterWake(core, th, waitBlocking(core, th, rest, core));
+        st = finish(core, th, waitBlocking(core, th, rest, core));
         if (st === ST_OK && !w.final) continue;
         if (st === ST_OK) { w.done(core, th); return toRetcode(st); }
       }
@@ -141,7 +138,7 @@ function async(p: IpcProcess, fn: string, timeout: number, w: Waiting): Promise<
             if (core.inWake) { queueMicrotask(() => woke(thread, completed)); return; }
             let again = false;
             try {
-              const st2 = afterWake(core, thread, completed);
+              const st2 = finish(core, thread, completed);
               if (st2 === ST_OK && !w.final) { again = true; step(); return; }
               if (st2 === ST_OK) { w.done(core, thread); resolve(toRetcode(st2)); return; }
               resolve(settle(p, fn, core, thread, st2, true, w, true));

@@ -13,7 +13,7 @@ import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import type { ThreadPool } from './thread_pool.js';
 import { stage, deliverIn, trimStage, OUT, IN, BOTH } from './message_io.js';
-import { waitBlocking, waitAsync, finished } from './wait.js';
+import { waitBlocking, waitAsync, finished, finish } from './wait.js';
 import { toRetcode } from './status.js';
 import { handleArg, timeoutArg, u32Arg } from './args.js';
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
@@ -93,14 +93,6 @@ function startRecv(fn: string, core: Core, th: Thread, h: number, inn: unknown, 
       `Recv would never return; use ${fn}Async instead`);
   }
   return r;
-}
-
-/**
- * The status of a wait that ended: read from the thread's record when the syscall completed
- * (no core entry: see wait.ts finished), k_cancel when the timeout passed first.
- */
-function finish(core: Core, th: Thread, completed: boolean): number {
-  return completed ? finished(core, th) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
 }
 
 /** The API's answer for a Call or Recv that ended with status `st`. */

@@ -202,7 +202,6 @@ export class Kernel {
     }
     try {
       const started = this.workers.spawn(proc, realm, moduleUrl, argsOf('spawn', options.args));
-      this.dcm?.rearm();
       return started;
     } catch (e) {
       this.release(proc);
@@ -221,7 +220,6 @@ export class Kernel {
     if (this.mode !== 'shared') return Promise.reject(new Error('spawnThread: workers need SharedArrayBuffer (see spawn)'));
     try {
       const started = this.workers.spawnThread(this.live('spawnThread', p), moduleUrl, argsOf('spawnThread', args));
-      this.dcm?.rearm();
       return started;
     } catch (e) {
       return Promise.reject(e);

@@ -11,7 +11,7 @@ import type { Core } from './core.js';
 import type { Thread } from './thread.js';
 import { withThread, take, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
-import { waitBlocking, waitAsync } from './wait.js';
+import { waitBlocking, waitAsync, finish } from './wait.js';
 import { toRetcode } from './status.js';
 import { handleArg, u32Arg, timeoutArg, maskArg, boolArg } from './args.js';
 import { outArg } from './out.js';
@@ -118,10 +118,6 @@ function deliver(core: Core, th: Thread, a: GetArgs): void {
   a.out.count = count;
 }
 
-/** The status after a wake: ST_OK (ask again), or why the wait ended. */
-function afterWake(core: Core, th: Thread, completed: boolean): number {
-  return completed ? core.sys(SYS.k_finish, th.tid) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
-}
 
 /**
  * The Retcode of a wait that ended with status `st`: a process that ended while its thread
@@ -157,7 +153,7 @@ export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unkno
           `while it waits without a time limit; use ${fn}Async, or a timeout`);
       }
       if (st === ST_WOULD_BLOCK) {
-        st = afterWake(core, th, waitBlocking(core, th, rest, core));
+        st = finish(core, th, waitBlocking(core, th, rest, core));
         if (st === ST_OK) continue;
         return waited(p, fn, st);
       }
@@ -191,11 +187,11 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
         const st = tryGet(core, thread, a, rest > 0);
         if (st === ST_WOULD_BLOCK) {
           const woke = (_: Thread, completed: boolean): void => {
-            // the core's wake import runs this inside the completer's syscall: k_finish must wait
+            // the core's wake import runs this inside the completer's syscall: asking again must wait
             if (core.inWake) { queueMicrotask(() => woke(thread, completed)); return; }
             let again = false;
             try {
-              const st2 = afterWake(core, thread, completed);
+              const st2 = finish(core, thread, completed);
               if (st2 === ST_OK) { again = true; step(true); return; }
               resolve(waited(p, fn, st2));
             } catch (e) {
@@ -204,13 +200,9 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
               if (!again) p.pool!.release(thread);
             }
           };
-          if (waitAsync(core, thread, rest, core.crossRealm, 0, woke)) {
-            // completed already: collect it now, as a wake would
-            done = false;
-            woke(thread, true);
-          } else {
-            done = false;
-          }
+          done = false;
+          // completed already: collect it now, as a wake would
+          if (waitAsync(core, thread, rest, core.crossRealm, 0, woke)) woke(thread, true);
           return;
         }
         if (st === ST_OK) deliver(core, thread, a);

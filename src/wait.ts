@@ -17,7 +17,7 @@
  */
 import type { Core } from './core.js';
 import type { Thread, WaitDone } from './thread.js';
-import { TID_INDEX_BITS, ST_DEAD } from './abi.js';
+import { TID_INDEX_BITS, ST_DEAD, ST_TIMEOUT, SYS } from './abi.js';
 
 const TID_INDEX_MASK = (1 << TID_INDEX_BITS) - 1;
 
@@ -44,6 +44,14 @@ export function finished(core: Core, th: Thread): number {
   const i32 = core.i32;
   const st = i32[th.statusAt]!;
   return (i32[th.tidAt]! >>> 0) === th.tid ? st : ST_DEAD;
+}
+
+/**
+ * The status of a wait that ended: read from the thread's record when the syscall completed
+ * (no core entry: finished), k_cancel when the timeout passed first.
+ */
+export function finish(core: Core, th: Thread, completed: boolean): number {
+  return completed ? finished(core, th) : core.sys(SYS.k_cancel, th.tid, ST_TIMEOUT);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * DCM, the Dynamic Connection Manager (seed 003): a program of the emulated system, the process
  * `kl.core.DCM`, which runs in the kernel's realm as two Async loops: one receives requests on
- * its static channel `kl.core.DCM` (RecvExAsync) and answers them with Reply, the other waits on
+ * its static channel `kl.core.DCM` (RecvAsync) and answers them with Reply, the other waits on
  * a notice receiver for EVENT_TASK_COMPLETED of its clients' task handles. It never blocks: a
  * request that must wait (DcmListen, DcmReadPubQueue, DcmConnect) is parked with its reply
  * token and answered later (model.ts). This file holds the loops, the sessions and the
@@ -13,27 +13,18 @@ import type { Process } from '../process.js';
 import type { EventDesc } from '../notice_calls.js';
 import { nk_msg_get_handle, nk_message_get_mid, nk_message_get_ncaps } from '../services/rtl/nk_msg.js';
 import { INVALID_HANDLE, INFINITE_TIMEOUT, type Handle } from '../nk/types.js';
-import { OCAP_HANDLE_GET_EVENT, OCAP_HANDLE_SET_EVENT, HANDLE_TYPE_USER_FIRST, EVENT_TASK_COMPLETED } from '../abi.js';
+import { EVENT_TASK_COMPLETED } from '../abi.js';
 import { rcOk, rcInvalidArgument, rcNotConnected, type Retcode } from '../rtl/retcode.js';
 import { DCM_CONNECTION } from './constants.js';
 import { DcmMethod, MSG_SIZE, OFF_WORD0, OFF_WORD1, word } from './protocol.js';
 import { deref, type Session } from './model.js';
 import { DcmOperations } from './operations.js';
 
-/** The user event and entry id of DCM's own `waker` object (session keys start at 1). */
-const KICK = 0x01000000;
-const KICK_ID = 0;
-
 /** Requests DCM serves before it lets the realm's other tasks and timers run. */
 const YIELD_EVERY = 64;
 
 export class DcmProgram extends DcmOperations {
   private notice: Handle = INVALID_HANDLE;
-  /** An IPC sync object and a user object that end the two loops' waits, so they wait again (rearm). */
-  private sync: Handle = INVALID_HANDLE;
-  private waker: Handle = INVALID_HANDLE;
-  /** True once the loops wait knowing that workers exist (Core.crossRealm). */
-  private armedCross = false;
   private running = false;
   private nextKey = 1;
   private readonly sessions = new Map<number, Session>();
@@ -50,30 +41,13 @@ export class DcmProgram extends DcmOperations {
     const l = this.process.ServiceLocatorRegister(DCM_CONNECTION, null, 0);
     if (l === INVALID_HANDLE) return;
     const p = this.process;
-    const n: { notice?: Handle } = {}, sync: { syncHandle?: Handle } = {}, kick: { handle?: Handle } = {};
-    if (p.KnNoticeCreate(n) !== rcOk || p.KnIpcCreateSyncObjectEx(true, sync) !== rcOk ||
-        p.KnHandleCreateUserObject(HANDLE_TYPE_USER_FIRST, OCAP_HANDLE_SET_EVENT | OCAP_HANDLE_GET_EVENT, null, kick) !== rcOk ||
-        p.KnNoticeSubscribeToObject(n.notice!, kick.handle!, KICK, KICK_ID) !== rcOk) return;
+    const n: { notice?: Handle } = {};
+    if (p.KnNoticeCreate(n) !== rcOk) return;
     this.listener = l;
     this.notice = n.notice!;
-    this.sync = sync.syncHandle!;
-    this.waker = kick.handle!;
     this.running = true;
-    this.armedCross = p.core!.crossRealm;
     void this.serve();
     void this.watch();
-  }
-
-  /**
-   * The first worker was spawned: an Async wait made before only hears of completions made in
-   * this realm, so both loops stop waiting (an interrupt, a user event) and wait again, now also
-   * for completions from workers (the kernel calls this after every spawn).
-   */
-  rearm(): void {
-    if (!this.running || this.stopped || this.process.hasEnded || this.armedCross || !this.process.core?.crossRealm) return;
-    this.armedCross = true;
-    this.process.KnIpcSetInterrupt(this.sync);
-    this.process.KnNoticeSetObjectEvent(this.waker, KICK);
   }
 
   // ---- the two loops ------------------------------------------------------------------------
@@ -85,12 +59,12 @@ export class DcmProgram extends DcmOperations {
       if (n % YIELD_EVERY === 0) await macrotask();
       let rc: Retcode;
       try {
-        rc = await this.process.RecvExAsync(this.listener, this.inHdr, INFINITE_TIMEOUT, this.sync);
+        rc = await this.process.RecvAsync(this.listener, this.inHdr);
       } catch {
         break; // the process ended
       }
       if (this.process.hasEnded || rc === rcNotConnected) break;
-      // rcIpcInterrupt: rearm; anything else: a request that did not fit was refused by the kernel
+      // anything else: a request that did not fit was refused by the kernel
       if (rc !== rcOk) continue;
       this.guarded(() => this.dispatch(), this.inHdr.threadId);
     }
