@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  rcOk, rcIpcInterrupt, rcResourceNotFound, rcNotConnected, rcInvalidArgument, rcTimeout,
+  rcOk, retcodeName, rcIpcInterrupt, rcResourceNotFound, rcNotConnected, rcInvalidArgument, rcTimeout,
   INVALID_HANDLE, INFINITE_TIMEOUT, EVENT_OBJECT_DESTROYED, DCM_PUBLICATION_CHANGED, DCM_CLIENT_CONNECTED,
   DCM_BLOCKING_CALL_INTERRUPTED, DCM_CLIENT_RELEASED_BY_SERVER, DCM_EVENT_ID, DCM_CONNECTION, type Process,
   type EventDesc, type Kernel,
@@ -26,6 +26,8 @@ async function events(p: Process, n: number, msec = 0): Promise<[number, number]
   const ev: EventDesc[] = [];
   const out: { count?: number } = {};
   const rc = await p.KnNoticeGetEventAsync(n, msec, 16, ev, out);
+  // rcTimeout: none came; any other code is a failure, not "no events"
+  assert.ok(rc === rcOk || rc === rcTimeout, `KnNoticeGetEventAsync returned ${retcodeName(rc)}`);
   return rc === rcOk ? ev.slice(0, out.count).map((e) => [e.eventId, e.eventMask]) : [];
 }
 

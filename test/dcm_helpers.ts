@@ -2,7 +2,7 @@
 // seed's server and client steps with the Async forms (in-realm processes).
 import * as assert from 'uvu/assert';
 import {
-  rcOk, INVALID_HANDLE, INFINITE_TIMEOUT, HANDLE_TYPE_USER_FIRST, OCAP_IPC_CALL, OCAP_HANDLE_TRANSFER,
+  rcOk, rcTimeout, retcodeName, INVALID_HANDLE, INFINITE_TIMEOUT, HANDLE_TYPE_USER_FIRST, OCAP_IPC_CALL, OCAP_HANDLE_TRANSFER,
   INVALID_RIID, DCM_CONNECTION, nk_msg_get_self, type Kernel, type Process,
 } from 'kos-ipc';
 import { outMsg, inMsg, valueOf, newKernel, is, syncObject } from './helpers.js';
@@ -44,7 +44,9 @@ export async function drain(client: Process, sub: number): Promise<PubNote[]> {
   for (;;) {
     const o = { outServerHandle: INVALID_HANDLE, outServerName: '', outEndpointName: '', outPubStatus: 0 };
     const rc = await client.DcmReadPubQueueAsync(sub, 0, o);
-    if (rc !== rcOk) return all;
+    // rcTimeout: the queue is empty; any other code is a failure, not an empty queue
+    if (rc === rcTimeout) return all;
+    assert.is(retcodeName(rc), retcodeName(rcOk), 'DcmReadPubQueueAsync');
     all.push({ status: o.outPubStatus, server: o.outServerHandle, serverName: o.outServerName, endpoint: o.outEndpointName });
   }
 }

@@ -54,6 +54,7 @@ test('in one realm, every CallAsync and every RecvAsync creates exactly one Prom
   const p = run();
   assert.equal(p.callAsyncPromises, { 1: 10000 });
   assert.equal(Object.keys(p.recvAsyncPromises), ['1']);
+  assert.ok(p.recvAsyncPromises['1']! >= 10000, `${p.recvAsyncPromises['1']} RecvAsync calls counted`);
 });
 
 test.run();
