@@ -80,6 +80,38 @@ export function channelCreate(cp: u32, l: u32): u32 {
 }
 
 /**
+ * Room for one channel of client process `cp` to a listener of server process `sp`, and for a
+ * new listener too when `fresh`: the objects, and a handle in each table (one table when the two
+ * are one process).
+ */
+export function channelRoom(sp: u32, cp: u32, fresh: bool): bool {
+  if (!objsFree(fresh ? 2 : 1)) return false;
+  if (cp == sp) return handlesFree(sp, fresh ? 2 : 1);
+  return handlesFree(cp, 1) && (!fresh || handlesFree(sp, 1));
+}
+
+let openedListener: u32 = 0;
+
+/**
+ * After channelRoom: a channel of `cp` to listener `l`, or, when `l` is negative, to a new
+ * listener of `sp` with its handle in `sp`'s table (channelOpenedListener). Returns the client's
+ * handle value.
+ */
+export function channelOpen(sp: u32, cp: u32, l: i32): u32 {
+  openedListener = 0;
+  if (l < 0) {
+    l = listenerCreate(sp);
+    openedListener = handleAlloc(sp, <u32>l, LISTENER_RIGHTS);
+  }
+  return handleAlloc(cp, channelCreate(cp, <u32>l), CLIENT_RIGHTS);
+}
+
+/** The handle value of the listener the last channelOpen made. */
+export function channelOpenedListener(): u32 {
+  return openedListener;
+}
+
+/**
  * k_connect: a static channel from process `cp` to process `sp` named by the UTF-8 bytes at
  * [name, name + len). Every table is checked for room before anything is created, so a failure
  * leaves no trace. Returns ST_OK, ST_DEAD (a process is not alive), ST_EXISTS (`cp` already has
@@ -88,23 +120,13 @@ export function channelCreate(cp: u32, l: u32): u32 {
 export function staticConnect(cp: u32, sp: u32, name: u32, len: u32): i32 {
   if (!procAlive(cp) || !procAlive(sp)) return ST_DEAD;
   if (nameFind(cp, NAME_CLIENT, name, len) != 0) return ST_EXISTS;
-  let lh = nameFind(sp, NAME_SERVER, name, len);
+  const lh = nameFind(sp, NAME_SERVER, name, len);
   const newListener = lh == 0;
-  const clientHandles: u32 = newListener && cp == sp ? 2 : 1;
-  if (!namesFree(newListener ? 2 : 1) || !objsFree(newListener ? 2 : 1) || !handlesFree(cp, clientHandles) ||
-      (newListener && !handlesFree(sp, 1))) {
-    return ST_QUOTA;
-  }
-  let l: u32;
-  if (!newListener) {
-    l = load<u32>(hent(sp, <u32>handleSlot(sp, lh)) + HE_OBJ) - 1;
-  } else {
-    l = <u32>listenerCreate(sp);
-    lh = handleAlloc(sp, l, LISTENER_RIGHTS);
-    nameAdd(sp, NAME_SERVER, lh, name, len);
-  }
-  const c = channelCreate(cp, l);
-  nameAdd(cp, NAME_CLIENT, handleAlloc(cp, c, CLIENT_RIGHTS), name, len);
+  if (!namesFree(newListener ? 2 : 1) || !channelRoom(sp, cp, newListener)) return ST_QUOTA;
+  const l: i32 = newListener ? -1 : <i32>load<u32>(hent(sp, <u32>handleSlot(sp, lh)) + HE_OBJ) - 1;
+  const ch = channelOpen(sp, cp, l);
+  if (newListener) nameAdd(sp, NAME_SERVER, channelOpenedListener(), name, len);
+  nameAdd(cp, NAME_CLIENT, ch, name, len);
   return ST_OK;
 }
 

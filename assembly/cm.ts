@@ -28,9 +28,8 @@ import {
   K_LISTENER,
 } from './layout';
 import { complete, qPush, qPop, qRemove } from './threads';
-import { handleAlloc, handleLookup, handlesFree, INVALID_HANDLE } from './handles';
-import { objsFree } from './objects';
-import { listenerCreate, channelCreate, CLIENT_RIGHTS, LISTENER_RIGHTS } from './channels';
+import { handleLookup, INVALID_HANDLE } from './handles';
+import { channelRoom, channelOpen, channelOpenedListener } from './channels';
 import {
   namesFree, nameStore, nameRelease, procNameEntry, procByName, nameIs, nameCopy, NAME_CM,
 } from './registry';
@@ -155,15 +154,9 @@ export function cmAccept(t: u32, cn: u32, clen: u32, sn: u32, slen: u32, rsid: u
     if (l < 0) return -l;
   }
   const cp = load<u32>(thread(c) + T_PROC);
-  const mine: u32 = fresh ? 1 : 0;
-  if (!objsFree(mine + 1)) return ST_QUOTA;
-  if (cp == p ? !handlesFree(p, mine + 1) : !handlesFree(cp, 1) || (fresh && !handlesFree(p, 1))) return ST_QUOTA;
-  let lh = listener;
-  if (fresh) {
-    l = listenerCreate(p);
-    lh = handleAlloc(p, <u32>l, LISTENER_RIGHTS);
-  }
-  const ch = handleAlloc(cp, channelCreate(cp, <u32>l), CLIENT_RIGHTS);
+  if (!channelRoom(p, cp, fresh)) return ST_QUOTA;
+  const ch = channelOpen(p, cp, l);
+  const lh = fresh ? channelOpenedListener() : listener;
   result(thread(c), 0, ch);
   result(thread(c), 1, rsid);
   release(task, c, ST_OK);

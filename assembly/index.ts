@@ -19,8 +19,8 @@ import {
 } from './handles';
 import { objsFree } from './objects';
 import {
-  staticConnect, channelListener, channelServer, channelCreate, listenerCreate, CLIENT_RIGHTS,
-  LISTENER_RIGHTS,
+  staticConnect, channelListener, channelServer, listenerCreate, LISTENER_RIGHTS, channelRoom, channelOpen,
+  channelOpenedListener,
 } from './channels';
 import { sysCall, sysRecv, sysReply, sysCancel, finishState } from './rendezvous';
 import { syncCreate } from './sync';
@@ -318,14 +318,9 @@ export function k_handle_connect(tid: u32, listener: u32): i32 {
     l = handleLookup(p, listener, L.K_LISTENER, OCAP_IPC_LISTEN);
     if (l < 0) return leave(-l);
   }
-  const n: u32 = fresh ? 2 : 1;
-  if (!objsFree(n) || !handlesFree(p, n)) return leave(ST_QUOTA);
-  let lh = listener;
-  if (fresh) {
-    l = listenerCreate(p);
-    lh = handleAlloc(p, <u32>l, LISTENER_RIGHTS);
-  }
-  const ch = handleAlloc(p, channelCreate(p, <u32>l), CLIENT_RIGHTS);
+  if (!channelRoom(p, p, fresh)) return leave(ST_QUOTA);
+  const ch = channelOpen(p, p, l);
+  const lh = fresh ? channelOpenedListener() : listener;
   result(rec(t), 0, lh);
   result(rec(t), 1, lh);
   result(rec(t), 2, ch);
