@@ -24,7 +24,7 @@ import {
 } from './abi';
 import {
   hdr, H_KEY, H_HANDLES, H_REVOKED, proc, obj, made, TB_PROCS, O_KIND, O_REFS, P_HANDLES, P_HDIR,
-  P_HDIR_CAP, P_HMADE, P_HFREE_HEAD, P_HFREE_TAIL, P_REVOKED, HANDLE_SIZE, HANDLE_BITS, HE_OBJ, HE_RIGHTS,
+  P_HDIR_CAP, P_HMADE, P_HFREE_HEAD, P_HFREE_TAIL, P_REVOKED, HANDLE_SIZE, HANDLE_CHUNK_BITS, HE_OBJ, HE_RIGHTS,
   HE_GEN, HE_FLAGS, HE_PARENT, HE_CHILD, HE_NEXT, HE_PREV, HE_BADGE, HE_ZONE, HF_REVOKED,
 } from './layout';
 import { heapAlloc, heapFree, KERNEL_OWNED } from './heap';
@@ -39,7 +39,7 @@ const SLOT_MASK: u32 = (<u32>1 << HANDLE_SLOT_BITS) - 1;
 const PROC_MASK: u32 = (<u32>1 << PROC_BITS) - 1;
 const GEN_SHIFT: u32 = HANDLE_SLOT_BITS + PROC_BITS;
 const GEN_MASK: u32 = (<u32>1 << HANDLE_GEN_BITS) - 1;
-const CHUNK: u32 = <u32>1 << HANDLE_BITS;
+const CHUNK: u32 = <u32>1 << HANDLE_CHUNK_BITS;
 
 // ---- ids and entries ---------------------------------------------------------------------
 
@@ -52,7 +52,7 @@ const CHUNK: u32 = <u32>1 << HANDLE_BITS;
 
 /** The entry of slot `s` of process `p` (the slot must have been made). */
 export function hent(p: u32, s: u32): u32 {
-  return load<u32>(load<u32>(proc(p) + P_HDIR) + ((s >> HANDLE_BITS) << 2)) + (s & (CHUNK - 1)) * HANDLE_SIZE;
+  return load<u32>(load<u32>(proc(p) + P_HDIR) + ((s >> HANDLE_CHUNK_BITS) << 2)) + (s & (CHUNK - 1)) * HANDLE_SIZE;
 }
 
 /** The entry of handle id `h`. */
@@ -111,7 +111,7 @@ export function handlesFree(p: u32, n: u32): bool {
   if (free >= n) return true;
   const need = n - free;
   if (<u64>madeN + <u64>need > <u64>MAX_HANDLES_PER_PROC) return false;
-  for (let c = madeN >> HANDLE_BITS; c <= (madeN + need - 1) >> HANDLE_BITS; c++) {
+  for (let c = madeN >> HANDLE_CHUNK_BITS; c <= (madeN + need - 1) >> HANDLE_CHUNK_BITS; c++) {
     if (!chunkFor(p, c)) return false;
   }
   return true;
@@ -134,7 +134,7 @@ function slotTake(p: u32): i32 {
     return <i32>s;
   }
   const s = load<u32>(pa + P_HMADE);
-  if (s >= MAX_HANDLES_PER_PROC || !chunkFor(p, s >> HANDLE_BITS)) return -1;
+  if (s >= MAX_HANDLES_PER_PROC || !chunkFor(p, s >> HANDLE_CHUNK_BITS)) return -1;
   store<u32>(pa + P_HMADE, s + 1);
   return <i32>s;
 }

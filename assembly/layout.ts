@@ -60,8 +60,10 @@ export const LOCK_LINE: u32 = 64;
 export const ADMIN_RECORD_SIZE: u32 = 64;
 
 // ---- growable tables: record size, log2 of the records per chunk, the directory ------------
+// (PROC_CHUNK_BITS and HANDLE_CHUNK_BITS are not abi.ts's PROC_BITS, the bits of the process in
+// a handle value.)
 export const PROC_SIZE: u32 = 64;
-export const PROC_BITS: u32 = 6;
+export const PROC_CHUNK_BITS: u32 = 6;
 export const OBJ_SIZE: u32 = 80;
 export const OBJ_BITS: u32 = 10;
 export const SLOT_SIZE: u32 = 32;
@@ -74,14 +76,14 @@ export const NAME_SIZE: u32 = 64;
 export const NAME_BITS: u32 = 8;
 export const THREAD_BITS: u32 = 8;
 export const HANDLE_SIZE: u32 = 48;
-export const HANDLE_BITS: u32 = 8;   // per-process tables: 256 handles a chunk
+export const HANDLE_CHUNK_BITS: u32 = 8;   // per-process tables: 256 handles a chunk
 
 // @ts-ignore: decorator
 @inline function chunks(max: u32, bits: u32): u32 { return (max + (1 << bits) - 1) >> bits; }
 
 export const DIRS: u32 = SCRATCH + SCRATCH_SIZE;
 export const DIR_PROCS: u32 = DIRS;
-export const DIR_THREADS: u32 = DIR_PROCS + (chunks(MAX_PROCS, PROC_BITS) << 2);
+export const DIR_THREADS: u32 = DIR_PROCS + (chunks(MAX_PROCS, PROC_CHUNK_BITS) << 2);
 export const DIR_OBJECTS: u32 = DIR_THREADS + (chunks(MAX_THREADS, THREAD_BITS) << 2);
 export const DIR_SLOTS: u32 = DIR_OBJECTS + (chunks(MAX_OBJECTS, OBJ_BITS) << 2);
 export const DIR_SUBS: u32 = DIR_SLOTS + (chunks(MAX_SLOTS, SLOT_BITS) << 2);
@@ -314,7 +316,7 @@ export const NK_TYPE_ERR: u32 = 1;
 }
 
 // @ts-ignore: decorator
-@inline export function proc(i: u32): u32 { return rec(DIR_PROCS, i, PROC_BITS, PROC_SIZE); }
+@inline export function proc(i: u32): u32 { return rec(DIR_PROCS, i, PROC_CHUNK_BITS, PROC_SIZE); }
 // @ts-ignore: decorator
 @inline export function thread(i: u32): u32 { return rec(DIR_THREADS, i, THREAD_BITS, THREAD_SIZE); }
 // @ts-ignore: decorator

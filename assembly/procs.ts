@@ -4,14 +4,14 @@
 
 import { MAX_PROCS } from './abi';
 import {
-  proc, hdr, H_TASK_SEQ, TB_PROCS, DIR_PROCS, PROC_BITS, PROC_SIZE, P_STATE, P_REALM, P_CLASS, P_TASK,
+  proc, hdr, H_TASK_SEQ, TB_PROCS, DIR_PROCS, PROC_CHUNK_BITS, PROC_SIZE, P_STATE, P_REALM, P_CLASS, P_TASK,
   P_LINK, PS_ALIVE, PS_FREE,
 } from './layout';
 import { tableAlloc, tableFree, tableLive } from './table';
 
 /** A new process in `realm` of class `cls`: its index, or -1 when the table is full. */
 export function procAlloc(realm: u32, cls: u32): i32 {
-  const p = tableAlloc(TB_PROCS, DIR_PROCS, PROC_BITS, PROC_SIZE, MAX_PROCS, P_LINK);
+  const p = tableAlloc(TB_PROCS, DIR_PROCS, PROC_CHUNK_BITS, PROC_SIZE, MAX_PROCS, P_LINK);
   if (p < 0) return p;
   const a = proc(<u32>p);
   memory.fill(a, 0, PROC_SIZE);
@@ -27,6 +27,6 @@ export function procAlloc(realm: u32, cls: u32): i32 {
 /** Returns process `p`'s record to the table (everything it held is already released). */
 export function procFree(p: u32): void {
   store<i32>(proc(p) + P_STATE, PS_FREE);
-  tableFree(TB_PROCS, DIR_PROCS, PROC_BITS, PROC_SIZE, p, P_LINK);
+  tableFree(TB_PROCS, DIR_PROCS, PROC_CHUNK_BITS, PROC_SIZE, p, P_LINK);
 }
 
