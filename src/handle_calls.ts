@@ -8,7 +8,7 @@
 import { SYS, ST_OK, ST_DEAD, MAX_CONTEXT, ST_NOT_FOUND } from './abi.js';
 import type { Core } from './core.js';
 import type { Thread } from './thread.js';
-import { withThread, statusOf, type IpcProcess } from './ipc.js';
+import { withThread, statusOf, simple, handleCall, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
 import { handleArg, u32Arg, maskArg, boolArg } from './args.js';
 import { outArg } from './out.js';
@@ -22,17 +22,6 @@ function stageBytes(core: Core, th: Thread, bytes: Uint8Array): number {
   const st = ensureStage(core, th, Math.max(bytes.length, 16));
   if (st === ST_OK) core.u8(th.stage + bytes.length).set(bytes, th.stage);
   return st;
-}
-
-/** A Retcode-returning call whose result word 0 goes to `out[field]` (INVALID_HANDLE otherwise). */
-function handleCall(p: IpcProcess, fn: string, out: Record<string, unknown>, field: string,
-  call: (core: Core, th: Thread) => number): Retcode {
-  out[field] = INVALID_HANDLE;
-  return withThread(p, fn, rcQuotaExceeded, (core, th) => {
-    const st = call(core, th);
-    if (st === ST_OK) out[field] = core.res(th.rec, 0);
-    return statusOf(p, fn, st);
-  });
 }
 
 /**
@@ -107,11 +96,6 @@ export function copy(p: IpcProcess, fn: string, inHandle: unknown, newRightsMask
   const h = handleArg(fn, 'inHandle', inHandle), r = maskArg(fn, 'newRightsMask', newRightsMask);
   const b = handleArg(fn, 'copyBadge', copyBadge);
   return handleCall(p, fn, o, 'outHandle', (c, th) => c.sys(SYS.k_handle_copy, th.tid, h, r, b));
-}
-
-/** A call that only returns a status. */
-export function simple(p: IpcProcess, fn: string, run: (core: Core, th: Thread) => number): Retcode {
-  return withThread(p, fn, rcQuotaExceeded, (core, th) => statusOf(p, fn, run(core, th)));
 }
 
 /** KnHandleRevoke / KnHandleRevokeEx. */

@@ -6,7 +6,7 @@
  * @internal
  */
 import {
-  SYS, ST_OK, ST_WOULD_BLOCK, ST_DEADLOCK, ST_DEAD, ST_TIMEOUT, ST_INVALID_MSG, ST_NOT_CONNECTED, T_RX_CLEN, T_RX_ALEN,
+  ST_OK, ST_WOULD_BLOCK, ST_DEADLOCK, ST_DEAD, ST_INVALID_MSG, ST_NOT_CONNECTED, T_RX_CLEN, T_RX_ALEN,
   T_RX_HANDLE, T_RX_TASK, T_RX_TOKEN, STAGE_KEEP,
 } from './abi.js';
 import type { Core } from './core.js';
@@ -17,7 +17,7 @@ import { waitBlocking, waitAsync, finished, finish } from './wait.js';
 import { toRetcode } from './status.js';
 import { handleArg, timeoutArg, u32Arg } from './args.js';
 import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
-import type { Handle } from './nk/types.js';
+import { INVALID_HANDLE, type Handle } from './nk/types.js';
 import { SMsgHdr } from './services/rtl/nk_msg.js';
 
 /** What the IPC layer needs of a Process (process.ts implements it). */
@@ -63,6 +63,22 @@ export function withThread<T>(p: IpcProcess, fn: string, full: T, run: (core: Co
 export function statusOf(p: IpcProcess, fn: string, st: number): Retcode {
   if (st === ST_DEAD) p.died(fn);
   return toRetcode(st);
+}
+
+/** A call that does not wait and only returns a status. */
+export function simple(p: IpcProcess, fn: string, run: (core: Core, th: Thread) => number): Retcode {
+  return withThread(p, fn, rcQuotaExceeded, (core, th) => statusOf(p, fn, run(core, th)));
+}
+
+/** A call that does not wait and makes a handle: result word 0 goes to `out[field]` (INVALID_HANDLE otherwise). */
+export function handleCall(p: IpcProcess, fn: string, out: Record<string, unknown>, field: string,
+  call: (core: Core, th: Thread) => number): Retcode {
+  out[field] = INVALID_HANDLE;
+  return withThread(p, fn, rcQuotaExceeded, (core, th) => {
+    const st = call(core, th);
+    if (st === ST_OK) out[field] = core.res(th.rec, 0);
+    return statusOf(p, fn, st);
+  });
 }
 
 function blockingCore(p: IpcProcess, fn: string): Core {

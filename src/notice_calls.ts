@@ -9,15 +9,14 @@
 import { SYS, ST_OK, ST_WOULD_BLOCK, ST_DEAD, ST_TIMEOUT, ST_NOT_CONNECTED } from './abi.js';
 import type { Core } from './core.js';
 import type { Thread } from './thread.js';
-import { withThread, take, type IpcProcess } from './ipc.js';
+import { take, statusOf, simple, handleCall, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
 import { waitBlocking, waitAsync, finish } from './wait.js';
 import { toRetcode } from './status.js';
 import { handleArg, u32Arg, timeoutArg, maskArg, boolArg } from './args.js';
 import { outArg } from './out.js';
 import { describe } from './describe.js';
-import { INVALID_HANDLE } from './nk/types.js';
-import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
+import type { Retcode } from './rtl/retcode.js';
 
 /** One notification: the entry id given at subscription and the events that happened since. */
 export interface EventDesc {
@@ -35,49 +34,33 @@ const F_WAIT = 1;
 
 /** KnNoticeCreate: a new notice receiver; out.notice. */
 export function noticeCreate(p: IpcProcess, fn: string, out: unknown): Retcode {
-  const o = outArg(fn, out);
-  o.notice = INVALID_HANDLE;
-  return withThread(p, fn, rcQuotaExceeded, (core, th) => {
-    const st = core.sys(SYS.k_notice_create, th.tid);
-    if (st === ST_OK) o.notice = core.res(th.rec, 0);
-    return status(p, fn, st);
-  });
-}
-
-/** A call that only returns a status. */
-function plain(p: IpcProcess, fn: string, run: (core: Core, th: Thread) => number): Retcode {
-  return withThread(p, fn, rcQuotaExceeded, (core, th) => status(p, fn, run(core, th)));
-}
-
-function status(p: IpcProcess, fn: string, st: number): Retcode {
-  if (st === ST_DEAD) p.died(fn);
-  return toRetcode(st);
+  return handleCall(p, fn, outArg(fn, out), 'notice', (core, th) => core.sys(SYS.k_notice_create, th.tid));
 }
 
 /** KnNoticeSubscribeToObject. */
 export function subscribe(p: IpcProcess, fn: string, notice: unknown, object: unknown, evMask: unknown, evId: unknown): Retcode {
   const n = handleArg(fn, 'notice', notice), o = handleArg(fn, 'object', object);
   const m = maskArg(fn, 'evMask', evMask), id = u32Arg(fn, 'evId', evId);
-  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_subscribe, th.tid, n, o, m, id));
+  return simple(p, fn, (c, th) => c.sys(SYS.k_notice_subscribe, th.tid, n, o, m, id));
 }
 
 /** KnNoticeUnsubscribeFromEvent (byObject false: `value` is an evId) / FromObject (a handle). */
 export function unsubscribe(p: IpcProcess, fn: string, notice: unknown, byObject: boolean, value: unknown): Retcode {
   const n = handleArg(fn, 'notice', notice);
   const v = byObject ? handleArg(fn, 'object', value) : u32Arg(fn, 'evId', value);
-  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_unsubscribe, th.tid, n, byObject ? 1 : 0, v));
+  return simple(p, fn, (c, th) => c.sys(SYS.k_notice_unsubscribe, th.tid, n, byObject ? 1 : 0, v));
 }
 
 /** KnNoticeSetObjectEvent. */
 export function setObjectEvent(p: IpcProcess, fn: string, object: unknown, evMask: unknown): Retcode {
   const o = handleArg(fn, 'object', object), m = maskArg(fn, 'evMask', evMask);
-  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_set_event, th.tid, o, m));
+  return simple(p, fn, (c, th) => c.sys(SYS.k_notice_set_event, th.tid, o, m));
 }
 
 /** KnNoticeDropAndWake. */
 export function dropAndWake(p: IpcProcess, fn: string, notice: unknown, forbid: unknown): Retcode {
   const n = handleArg(fn, 'notice', notice), f = boolArg(fn, 'forbid', forbid);
-  return plain(p, fn, (c, th) => c.sys(SYS.k_notice_drop, th.tid, n, f ? 1 : 0));
+  return simple(p, fn, (c, th) => c.sys(SYS.k_notice_drop, th.tid, n, f ? 1 : 0));
 }
 
 /** The checked arguments of KnNoticeGetEvent. */
@@ -128,7 +111,7 @@ function waited(p: IpcProcess, fn: string, st: number): Retcode {
     p.ended();
     return toRetcode(ST_NOT_CONNECTED);
   }
-  return status(p, fn, st);
+  return statusOf(p, fn, st);
 }
 
 /** KnNoticeGetEvent, blocking the thread until a notification, the timeout or a drop. */
@@ -158,7 +141,7 @@ export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unkno
         return waited(p, fn, st);
       }
       if (st === ST_OK) deliver(core, th, a);
-      return retry ? waited(p, fn, st) : status(p, fn, st);
+      return retry ? waited(p, fn, st) : statusOf(p, fn, st);
     }
   } finally {
     p.pool!.release(th);
@@ -206,7 +189,7 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
           return;
         }
         if (st === ST_OK) deliver(core, thread, a);
-        resolve(retry ? waited(p, fn, st) : status(p, fn, st));
+        resolve(retry ? waited(p, fn, st) : statusOf(p, fn, st));
       } catch (e) {
         reject(e);
       } finally {

@@ -9,7 +9,7 @@ import { SYS, ST_OK, ST_DEAD, NAME_MAX } from './abi.js';
 import type { ProcessExit } from './platform/types.js';
 import { ThreadPool } from './thread_pool.js';
 import type { Thread } from './thread.js';
-import { ipcSync, ipcAsync, reply, withThread, statusOf, type IpcProcess } from './ipc.js';
+import { ipcSync, ipcAsync, reply, withThread, simple, handleCall, type IpcProcess } from './ipc.js';
 import { ensureStage } from './message_io.js';
 import { outArg } from './out.js';
 import * as H from './handle_calls.js';
@@ -17,7 +17,7 @@ import * as N from './notice_calls.js';
 import type { EventDesc } from './notice_calls.js';
 import { taskOf, type KosTask } from './task.js';
 import { handleArg, stringArg, boolArg } from './args.js';
-import { rcQuotaExceeded, type Retcode } from './rtl/retcode.js';
+import type { Retcode } from './rtl/retcode.js';
 import { INVALID_HANDLE, INVALID_RIID, INFINITE_TIMEOUT, type Handle, type nk_iid_t, type nk_rights_t, type nk_sid_t, type nk_err_t, type nk_handle_desc_t } from './nk/types.js';
 import type { SMsgHdr } from './services/rtl/nk_msg.js';
 import { kosTransportInit, type NkKosTransport } from './coresrv/nk/transport-kos.js';
@@ -194,7 +194,7 @@ export class Process implements IpcProcess {
   KnHandleClose(handle: Handle): Retcode {
     const fn = 'KnHandleClose';
     const h = handleArg(fn, 'handle', handle);
-    return withThread(this, fn, rcQuotaExceeded, (core, th) => statusOf(this, fn, core.sys(SYS.k_close, th.tid, h)));
+    return simple(this, fn, (core, th) => core.sys(SYS.k_close, th.tid, h));
   }
 
   /** Creates an IPC sync object (not set); out.syncHandle. */
@@ -208,13 +208,7 @@ export class Process implements IpcProcess {
   }
 
   private createSync(fn: string, autoclear: boolean, out: unknown): Retcode {
-    const o = outArg(fn, out);
-    o.syncHandle = INVALID_HANDLE;
-    return withThread(this, fn, rcQuotaExceeded, (core, th) => {
-      const st = core.sys(SYS.k_sync_create, th.tid, autoclear ? 1 : 0);
-      if (st === ST_OK) o.syncHandle = core.res(th.rec, 0);
-      return statusOf(this, fn, st);
-    });
+    return handleCall(this, fn, outArg(fn, out), 'syncHandle', (core, th) => core.sys(SYS.k_sync_create, th.tid, autoclear ? 1 : 0));
   }
 
   /** Interrupts CallEx/RecvEx calls naming `syncHandle`, in their interruptible windows. */
@@ -229,7 +223,7 @@ export class Process implements IpcProcess {
 
   private syncSet(fn: string, syncHandle: Handle, on: number): Retcode {
     const h = handleArg(fn, 'syncHandle', syncHandle);
-    return withThread(this, fn, rcQuotaExceeded, (core, th) => statusOf(this, fn, core.sys(SYS.k_sync_set, th.tid, h, on)));
+    return simple(this, fn, (core, th) => core.sys(SYS.k_sync_set, th.tid, h, on));
   }
 
   // ---- handle_api.h -------------------------------------------------------------------------
@@ -374,7 +368,7 @@ export class Process implements IpcProcess {
     if (!(buffer instanceof Uint8Array) || !core.inKernel(buffer)) {
       throw new TypeError('free: the buffer was not returned by alloc');
     }
-    return withThread(this, 'free', rcQuotaExceeded, (c, th) => statusOf(this, 'free', c.sys(SYS.k_free, th.tid, buffer.byteOffset)));
+    return simple(this, 'free', (c, th) => c.sys(SYS.k_free, th.tid, buffer.byteOffset));
   }
 
   // ---- coresrv/nk/transport-kos.h -----------------------------------------------------------
