@@ -5,6 +5,7 @@ import type { FaultFigures } from './faults.js';
 import type { LoadFigures } from './load.js';
 import type { SoakFigures } from './soak.js';
 import { fmt } from './progress.js';
+import { PHASES } from './fault_protocol.js';
 
 /** How far a heap may grow over a soak (after a full collection) and still count as flat. */
 export const FLAT_HEAP_BYTES = 1 << 20;
@@ -23,6 +24,9 @@ export function badInputProblems(f: BadInputFigures, messages: number): string[]
   ].filter((x, i, all) => all.indexOf(x) === i);
 }
 
+/** From this many victims on (the full form), every place a victim can be terminated must have been hit. */
+const EVERY_PHASE_FROM = 1000;
+
 /** `blockedLimitMs`: the longest a blocked peer may take to return after the termination (the figure's 50 ms). */
 export function faultProblems(f: FaultFigures, victims: number, blockedLimitMs: number): string[] {
   const late = f.blockedTimesMs.filter((ms) => ms > blockedLimitMs).length;
@@ -34,6 +38,7 @@ export function faultProblems(f: FaultFigures, victims: number, blockedLimitMs: 
     ...(late > 0 ? [`${fmt(late)} of ${fmt(f.blockedPeers)} blocked peers took longer than ${blockedLimitMs} ms ` +
       `(the slowest ${f.blockedMs.max.toFixed(1)} ms)`] : []),
     ...(f.blockedPeers === 0 ? ['no peer was blocked on a victim when it was terminated'] : []),
+    ...(victims >= EVERY_PHASE_FROM ? PHASES.filter((ph) => !f.phases[ph]).map((ph) => `no victim was terminated ${ph}`) : []),
     ...nonzero('terminations left the kernel lock held', f.lockStuck),
     ...(f.baseline === null || f.final === null ? ['no table counts were taken'] : []),
     ...f.countsChanged.map((c) => `table count changed: ${c}`),
