@@ -100,7 +100,7 @@ function blocking(p: IpcProcess, fn: string, timeout: number, w: Waiting): Retco
       let st = w.start(core, th, rest > 0, true);
       if (st === ST_WOULD_BLOCK) {
         waited = true;
-        st = finish(core, th, waitBlocking(core, th, rest, core));
+        st = finish(core, th, waitBlocking(core, th, rest));
         if (st === ST_OK && !w.final) continue;
         if (st === ST_OK) { w.done(core, th); return toRetcode(st); }
       }
@@ -149,7 +149,7 @@ function async(p: IpcProcess, fn: string, timeout: number, w: Waiting): Promise<
             }
           };
           // completed already: collect it now, as a wake would
-          if (waitAsync(core, thread, rest, core.crossRealm, 0, woke)) woke(thread, true);
+          if (waitAsync(core, thread, rest, 0, woke)) woke(thread, true);
           return;
         }
         resolve(settle(p, fn, core, thread, st, waited, w, true));

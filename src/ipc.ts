@@ -144,7 +144,7 @@ export function ipcSync(p: IpcProcess, fn: string, recv: boolean, handle: Handle
   try {
     let st = recv ? startRecv(fn, core, th, h, inn, s, F_BLOCKING) : startCall(fn, core, th, h, out, inn, s, F_BLOCKING);
     const waited = st === ST_WOULD_BLOCK;
-    if (waited) st = finish(core, th, waitBlocking(core, th, timeout, core));
+    if (waited) st = finish(core, th, waitBlocking(core, th, timeout));
     return end(p, fn, core, th, st, inn, waited, recv);
   } finally {
     if (th.stageCap > STAGE_KEEP) trimStage(core, th);
@@ -203,7 +203,7 @@ export function ipcAsync(p: IpcProcess, fn: string, recv: boolean, handle: Handl
     if (waited) {
       // k_call's r0: the reply may come from another realm, so an early answer is worth a poll
       const spin = !recv && core.asyncSpin > 0 && core.res(thread.rec, 0) !== 0 ? core.asyncSpin : 0;
-      if (!waitAsync(core, thread, timeout, core.crossRealm, spin, asyncDone)) {
+      if (!waitAsync(core, thread, timeout, spin, asyncDone)) {
         armed = true;
         thread.owner = p; thread.fn = fn; thread.recv = recv; thread.inn = inn;
         return new Promise<Retcode>(thread.executor);

@@ -136,7 +136,7 @@ export function getEvent(p: IpcProcess, fn: string, notice: unknown, msec: unkno
           `while it waits without a time limit; use ${fn}Async, or a timeout`);
       }
       if (st === ST_WOULD_BLOCK) {
-        st = finish(core, th, waitBlocking(core, th, rest, core));
+        st = finish(core, th, waitBlocking(core, th, rest));
         if (st === ST_OK) continue;
         return waited(p, fn, st);
       }
@@ -185,7 +185,7 @@ export function getEventAsync(p: IpcProcess, fn: string, notice: unknown, msec: 
           };
           done = false;
           // completed already: collect it now, as a wake would
-          if (waitAsync(core, thread, rest, core.crossRealm, 0, woke)) woke(thread, true);
+          if (waitAsync(core, thread, rest, 0, woke)) woke(thread, true);
           return;
         }
         if (st === ST_OK) deliver(core, thread, a);

@@ -27,11 +27,6 @@ export const CELL_DONE = 1;
 export const CELL_SLEEPING = 2;
 
 
-export interface SpinPolicy {
-  /** Spin budget in microseconds before Atomics.wait; 0 disables spinning. */
-  spinUs: number;
-}
-
 const now = (): number => performance.now();
 
 /**
@@ -55,15 +50,15 @@ export function finish(core: Core, th: Thread, completed: boolean): number {
 }
 
 /**
- * Blocks until thread `th`'s cell is set or `timeoutMs` passes (Infinity: no limit).
- * Returns true when completed, false on timeout.
+ * Blocks until thread `th`'s cell is set or `timeoutMs` passes (Infinity: no limit), spinning
+ * first for the realm's budget (core.spinUs). Returns true when completed, false on timeout.
  */
-export function waitBlocking(core: Core, th: Thread, timeoutMs: number, spin: SpinPolicy): boolean {
+export function waitBlocking(core: Core, th: Thread, timeoutMs: number): boolean {
   const i32 = core.i32;
   const idx = th.cell;
   if (Atomics.load(i32, idx) === CELL_DONE) return true;
   if (timeoutMs <= 0) return false;
-  if (spin.spinUs > 0 && poll(i32, idx, spinPolls(spin.spinUs, timeoutMs))) return true;
+  if (core.spinUs > 0 && poll(i32, idx, spinPolls(core.spinUs, timeoutMs))) return true;
   core.sleeps++;
   return sleep(i32, idx, timeoutMs);
 }
@@ -139,19 +134,18 @@ export function settle(th: Thread, completed: boolean): void {
 /**
  * Arms the wait for thread `th`'s syscall without blocking: `done(th, true)` runs when its cell
  * is set, or `done(th, false)` when `timeoutMs` passes first; exactly once, and never before
- * this returns. `spinPolls`: polls of the cell first (an answer expected from another realm);
- * `crossRealm`: the completer may run in another realm, so also wait with Atomics.waitAsync.
+ * this returns. `polls`: polls of the cell first (an answer expected from another realm). When
+ * the completer may run in another realm (core.crossRealm), it also waits with Atomics.waitAsync.
  * Returns true when the syscall had completed already (nothing armed, `done` not called).
  */
-export function waitAsync(core: Core, th: Thread, timeoutMs: number, crossRealm: boolean, spinPolls: number,
-  done: WaitDone): boolean {
+export function waitAsync(core: Core, th: Thread, timeoutMs: number, polls: number, done: WaitDone): boolean {
   const i32 = core.i32;
   const idx = th.cell;
-  for (let n = 0; n < spinPolls; n++) if (Atomics.load(i32, idx) === CELL_DONE) return true;
+  for (let n = 0; n < polls; n++) if (Atomics.load(i32, idx) === CELL_DONE) return true;
   // from here on the completer wakes this thread (a lost race leaves the cell at 1)
   if (Atomics.compareExchange(i32, idx, CELL_BUSY, CELL_SLEEPING) === CELL_DONE) return true;
   let futex: Promise<unknown> | undefined;
-  if (crossRealm) {
+  if (core.crossRealm) {
     const w = Atomics.waitAsync(i32, idx, CELL_SLEEPING);
     // not-equal: the cell left 2, which only the completion does while the syscall is in flight
     if (!w.async) return true;
