@@ -108,9 +108,10 @@ function effectiveIid(c: u32): u32 {
  * buffers, checks it again (shapes.ts queuedSize, transfer.ts capsCheck), transfers its handles,
  * stamps a callable's RIID and self key, and opens the reply slot. Returns ST_OK, or the status
  * that refuses it: the caller is then not delivered (the callers of deliver report it to both
- * sides) and the receiver's token is 0.
+ * sides) and the receiver's token is 0. The receiver's T_RX_HANDLE (the handle it receives
+ * on) was written when its Recv started.
  */
-function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
+function deliver(t: u32, r: u32, l: u32): i32 {
   const ta = thread(t), ra = thread(r);
   // Only a caller not yet received can be delivered (seed 002: the window before the server's
   // Recv), and only to a receiver that is not already holding a completed request.
@@ -126,7 +127,6 @@ function deliver(t: u32, r: u32, l: u32, rHandle: u32): i32 {
   const clen = queuedSize(t, rp, iid); // checked again: an in-place buffer may have changed
   const alen = load<u32>(ta + T_OUT_ALEN);
   store<u32>(ra + T_RX_TASK, load<u32>(proc(p) + P_TASK));
-  store<u32>(ra + T_RX_HANDLE, rHandle);
   store<u32>(ra + T_RX_TOKEN, 0);
   if (clen > load<u32>(ra + T_IN_CCAP) || alen > load<u32>(ra + T_IN_ACAP)) return ST_INVALID_MSG;
   const src = load<u32>(ta + T_OUT_C), dst = load<u32>(ra + T_IN_C);
@@ -198,8 +198,7 @@ export function sysCall(
   put(ta + T_CALL_HID, hid(p, <u32>handleSlot(p, h)) + 1);
   atomic.store<i32>(ta + T_CELL, 0);
   if (r != 0) {
-    const ra = thread(r - 1);
-    st = deliver(t, r - 1, <u32>l, load<u32>(ra + T_RX_HANDLE));
+    st = deliver(t, r - 1, <u32>l);
     qRemove(la + O_RECV_HEAD, la + O_RECV_TAIL, r - 1);
     complete(r - 1, st);
     if (st != ST_OK) {
@@ -240,7 +239,7 @@ export function sysRecv(
   put(ta + T_RX_HANDLE, h);
   if (head != 0) {
     const c = qPop(la + O_CALL_HEAD, la + O_CALL_TAIL) - 1;
-    const d = deliver(c, t, <u32>l, h);
+    const d = deliver(c, t, <u32>l);
     if (d != ST_OK) complete(c, d); // the request cannot be delivered: both sides are told
     return d;
   }
