@@ -47,4 +47,13 @@ test('relativeLinks finds links in prose and skips URLs, anchors and code blocks
     ['x.md', '../f/']);
 });
 
+test('the package\'s bin, dist/cli.js, runs as a program after a build (npx kos-ipc in a fresh checkout)', () => {
+  const bin = (JSON.parse(readFileSync(posix.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['kos-ipc']!;
+  assert.is(bin, './dist/cli.js');
+  assert.ok(shipped.has('dist/cli.js'), 'the package ships its bin');
+  // executed as a file (its shebang, its mode), not through `node`
+  const help = execFileSync(posix.join(root, bin), ['--help'], { encoding: 'utf8', timeout: 30000 });
+  assert.match(help, /^Usage: kos-ipc <command>/);
+});
+
 test.run();
